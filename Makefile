@@ -1,0 +1,36 @@
+# Every target sets up .venv itself: a fresh clone needs only Python 3.11+.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help test lab datapackage lock clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(INSTALLED): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable '.[test]'
+	touch $@
+
+test: $(INSTALLED) ## Run the test suite (sets up .venv first)
+	$(BIN)/python -m pytest
+
+lab: $(INSTALLED) ## Open JupyterLab on the notebooks in the project's environment
+	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable '.[lab]'
+	$(BIN)/python -m jupyter lab notebooks
+
+datapackage: $(INSTALLED) ## Regenerate data/datapackage.json from the schema
+	$(BIN)/python -m analysis.datapackage data/datapackage.json
+
+lock: ## Re-pin constraints.txt from a fresh resolution of pyproject.toml
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet '.[test,lab]'
+	.venv-lock/bin/python -m pip freeze --exclude messenger-ad-strategy > constraints.txt
+	rm -rf .venv-lock
+
+clean: ## Remove the virtual environment and generated files
+	rm -rf $(VENV) reports .pytest_cache
