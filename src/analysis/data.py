@@ -1,0 +1,333 @@
+"""Read the dataset's CSV files, validate them against the schema, return typed frames."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .schema import MULTIPLE_REGIONS, TABLES, WORLDWIDE, Field, Table
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+
+
+class DataValidationError(ValueError):
+    """A data file breaks a rule; says where (path, line, column) and what was expected."""
+
+    def __init__(self, path, line, column, problem, expected=None):
+        self.path = Path(path)
+        self.line = line
+        self.column = column
+        self.problem = problem
+        self.expected = expected
+        where = str(self.path)
+        if line is not None:
+            where += f", line {line}"
+        if column is not None:
+            where += f", column '{column}'"
+        message = f"{where}: {problem}"
+        if expected:
+            message += f"; expected {expected}"
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The validated dataset: one typed DataFrame per table."""
+
+    path: Path
+    checksum: str
+    countries: pd.DataFrame
+    sources: pd.DataFrame
+    platforms: pd.DataFrame
+    user_counts: pd.DataFrame
+    stages: pd.DataFrame
+    rollouts: pd.DataFrame
+    regions: pd.DataFrame
+    orientations: pd.DataFrame
+
+
+@dataclass
+class _RawTable:
+    """A table as read: every cell a string, with the file line each row starts on."""
+
+    table: Table
+    path: Path
+    frame: pd.DataFrame
+    lines: np.ndarray
+
+    def fail(self, row: int, column: str | None, problem: str, expected: str | None = None):
+        raise DataValidationError(self.path, int(self.lines[row]), column, problem, expected)
+
+    def fail_first(self, mask, column: str, problem, expected: str | None = None):
+        """Raise for the first row where mask is true; problem may be a function of the value."""
+        hits = np.flatnonzero(np.asarray(mask, dtype=bool))
+        if hits.size:
+            row = int(hits[0])
+            value = self.frame[column].iat[row]
+            self.fail(row, column, problem(value) if callable(problem) else problem, expected)
+
+
+def load(path: str | Path | None = None) -> Dataset:
+    """Read and validate the dataset.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Folder holding the CSV tables; the project's ``data/`` by default.
+
+    Returns
+    -------
+    Dataset
+        One typed DataFrame per table; platform, stage and region columns are ordered categoricals.
+
+    Raises
+    ------
+    DataValidationError
+        For any bad input, naming the file, line and column.
+    """
+    folder = Path(path) if path is not None else DATA_DIR
+    raws = {t.name: _read(folder / t.filename, t) for t in TABLES}
+    typed = {name: _typed(raw) for name, raw in raws.items()}
+    for raw in raws.values():
+        _check_keys(raw)
+        _check_references(raw, raws)
+    _check_stage_order(raws["stages"], typed["stages"])
+    _check_after_launch(raws, typed)
+    _check_regions_match(raws, typed)
+    _check_rollout_regions(raws["rollouts"], typed["countries"])
+    return Dataset(path=folder, checksum=_checksum(folder), **typed)
+
+
+def _read(path: Path, table: Table) -> _RawTable:
+    expected_header = f"a CSV file whose header is: {','.join(table.columns)}"
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise DataValidationError(path, None, None, "file is missing", expected_header) from None
+    if not data.strip():
+        raise DataValidationError(path, 1, None, "file is empty", expected_header)
+    try:
+        text = data.decode("utf-8")
+        valid_utf8 = True
+    except UnicodeDecodeError:
+        text = data.decode("utf-8", errors="surrogateescape")
+        valid_utf8 = False
+    text = text.removeprefix("\ufeff")
+
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows, lines = [], []
+    header = None
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            raise DataValidationError(path, reader.line_num, None, f"malformed CSV ({error})",
+                                      "RFC 4180 quoting") from None
+        if not row:
+            continue
+        if not valid_utf8:
+            _check_utf8(path, start, header or row, row)
+        if header is None:
+            header = row
+            _check_header(path, table, header)
+            continue
+        if len(row) != len(header):
+            column = header[len(row)] if len(row) < len(header) else None
+            raise DataValidationError(path, start, column,
+                                      f"row has {len(row)} fields, the header has {len(header)}",
+                                      f"{len(header)} comma-separated fields")
+        rows.append(row)
+        lines.append(start)
+    frame = pd.DataFrame(rows, columns=header, dtype=object)
+    frame = frame.reindex(columns=list(table.columns)).fillna("")
+    return _RawTable(table, path, frame, np.asarray(lines, dtype=np.int64))
+
+
+def _check_utf8(path, line, header, row):
+    for position, cell in enumerate(row):
+        try:
+            cell.encode("utf-8")
+        except UnicodeEncodeError:
+            column = header[position] if position < len(header) else None
+            raise DataValidationError(path, line, column, "text is not valid UTF-8",
+                                      "a UTF-8 encoded file") from None
+
+
+def _check_header(path, table: Table, header: list[str]):
+    seen = set()
+    for name in header:
+        if name in seen:
+            raise DataValidationError(path, 1, name, "column appears twice", "each column once")
+        seen.add(name)
+    expected = f"the columns {', '.join(table.columns)}"
+    for name in table.columns:
+        if name not in seen:
+            raise DataValidationError(path, 1, name, "column is missing", expected)
+    for name in header:
+        if name not in table.columns:
+            raise DataValidationError(path, 1, name, "unexpected column", expected)
+
+
+def _typed(raw: _RawTable) -> pd.DataFrame:
+    columns = {f.name: _typed_column(raw, f) for f in raw.table.fields}
+    return pd.DataFrame(columns)
+
+
+def _typed_column(raw: _RawTable, field: Field):
+    name = field.name
+    text = raw.frame[name]
+    present = (text != "").to_numpy()
+    if field.required:
+        raw.fail_first(~present, name, "value is missing", f"{field.type}: {field.description}")
+
+    if field.type == "date":
+        values = _parse_dates(raw, field, present)
+    elif field.type == "number":
+        values = pd.to_numeric(text.where(present), errors="coerce")
+        raw.fail_first(present & ~np.isfinite(values.to_numpy(dtype=float, na_value=np.nan)), name,
+                       lambda v: f"{v!r} is not a number", "a decimal number such as 1200 or 1.5")
+        if field.positive:
+            raw.fail_first(present & (values.to_numpy() <= 0), name,
+                           lambda v: f"{v!r} is not positive", "a number greater than 0")
+        if field.non_negative:
+            raw.fail_first(present & (values.to_numpy() < 0), name,
+                           lambda v: f"{v!r} is negative", "a number of at least 0")
+    elif field.type == "integer":
+        is_integer = text.str.fullmatch(r"-?[0-9]+").to_numpy(dtype=bool)
+        raw.fail_first(present & ~is_integer, name, lambda v: f"{v!r} is not a whole number",
+                       "a whole number such as 2018")
+        values = pd.to_numeric(text.where(present)).astype("Int64")
+    elif field.type == "boolean":
+        raw.fail_first(present & ~text.isin(["true", "false"]).to_numpy(), name,
+                       lambda v: f"{v!r} is not a boolean", "true or false")
+        values = text.map({"true": True, "false": False}).astype("boolean")
+    else:
+        if field.pattern:
+            matches = text.str.fullmatch(field.pattern).to_numpy(dtype=bool)
+            raw.fail_first(present & ~matches, name, lambda v: f"{v!r} is not valid",
+                           field.pattern_meaning)
+        values = text.where(present, None).astype("string")
+
+    if field.categories is not None:
+        known = pd.Series(values).isin(field.categories).to_numpy()
+        raw.fail_first(present & ~known, name, lambda v: f"unknown {name} {v!r}",
+                       "one of: " + ", ".join(map(str, field.categories)))
+        values = pd.Categorical(values, categories=list(field.categories), ordered=True)
+    return values
+
+
+def _parse_dates(raw: _RawTable, field: Field, present: np.ndarray) -> pd.Series:
+    name = field.name
+    text = raw.frame[name]
+    iso = text.str.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").to_numpy(dtype=bool)
+    raw.fail_first(present & ~iso, name, lambda v: f"{v!r} is not a date", "an ISO date YYYY-MM-DD")
+    dates = pd.to_datetime(text.where(present), format="%Y-%m-%d", errors="coerce")
+    raw.fail_first(present & dates.isna().to_numpy(), name,
+                   lambda v: f"{v!r} is not a real calendar date", "an existing day, YYYY-MM-DD")
+    if field.not_future:
+        today = pd.Timestamp(dt.date.today())
+        raw.fail_first((dates > today).to_numpy(), name, lambda v: f"{v} is in the future",
+                       f"a date on or before {today.date()}")
+    return dates
+
+
+def _check_keys(raw: _RawTable):
+    key = list(raw.table.primary_key)
+    duplicated = raw.frame.duplicated(subset=key, keep="first").to_numpy()
+    if duplicated.any():
+        row = int(np.flatnonzero(duplicated)[0])
+        values = tuple(raw.frame[key].iloc[row])
+        same = (raw.frame[key] == raw.frame[key].iloc[row]).all(axis=1).to_numpy()
+        first_line = int(raw.lines[np.flatnonzero(same)[0]])
+        raw.fail(row, key[0], f"duplicate key ({', '.join(key)}) = {values}, first on line {first_line}",
+                 "each key once")
+
+
+def _check_references(raw: _RawTable, raws: dict[str, _RawTable]):
+    for field in raw.table.fields:
+        target = field.references or field.list_of
+        if target is None:
+            continue
+        table, column = target
+        known = set(raws[table].frame[column])
+        text = raw.frame[field.name]
+        expected = f"a {column} listed in {raws[table].path.name}"
+        if field.references:
+            missing = (text != "") & ~text.isin(known)
+            raw.fail_first(missing, field.name, lambda v: f"unknown {column} {v!r}", expected)
+        else:
+            codes = text[text != ""].str.split(" ").explode()
+            unknown = codes[~codes.isin(known)]
+            if len(unknown):
+                raw.fail(int(unknown.index[0]), field.name, f"unknown {column} {unknown.iloc[0]!r}",
+                         expected)
+
+
+def _check_stage_order(raw: _RawTable, stages: pd.DataFrame):
+    for row, (platform, stage, started) in enumerate(
+        zip(stages["platform"], stages["stage"], stages["started"])
+    ):
+        if stage == 1:
+            continue
+        previous = stages[(stages["platform"] == platform) & (stages["stage"] == stage - 1)]
+        if previous.empty:
+            raw.fail(row, "stage", f"{platform} enters stage {stage} without a row for stage {stage - 1}",
+                     f"a row for {platform} stage {stage - 1}")
+        before = previous["started"].iloc[0]
+        if started < before:
+            raw.fail(row, "started",
+                     f"{platform} enters stage {stage} on {started.date()}, "
+                     f"before stage {stage - 1} ({before.date()})",
+                     f"a date on or after {before.date()}")
+
+
+def _check_after_launch(raws: dict[str, _RawTable], typed: dict[str, pd.DataFrame]):
+    launched = typed["platforms"].set_index(typed["platforms"]["platform"].astype(str))["launched"]
+    for name, column in (("user_counts", "date"), ("stages", "started"), ("rollouts", "date")):
+        frame = typed[name]
+        launch = frame["platform"].astype(str).map(launched)
+        too_early = (frame[column] < launch).to_numpy()
+        raws[name].fail_first(too_early, column, lambda v: f"{v} is before the platform's launch",
+                              "a date on or after the launch date in platforms.csv")
+
+
+def _check_regions_match(raws: dict[str, _RawTable], typed: dict[str, pd.DataFrame]):
+    region_of = typed["countries"].set_index("country")["region"].astype(str)
+    for name in ("regions", "orientations"):
+        frame = typed[name]
+        country_region = frame["country"].map(region_of)
+        wrong = (frame["country"].notna() & (country_region != frame["region"].astype(str))).to_numpy()
+        raws[name].fail_first(wrong, "region", lambda v: f"region {v!r} does not hold the row's country",
+                              "the country's region from countries.csv")
+
+
+def _check_rollout_regions(raw: _RawTable, countries: pd.DataFrame):
+    region_of = dict(zip(countries["country"], countries["region"].astype(str)))
+    for row, (region, codes) in enumerate(zip(raw.frame["region"], raw.frame["countries"])):
+        if not codes:
+            continue
+        regions = {region_of[code] for code in codes.split(" ")}
+        expected = regions.pop() if len(regions) == 1 else MULTIPLE_REGIONS
+        if region != expected:
+            problem = f"region {region!r} does not match the countries {codes!r}"
+            if region == WORLDWIDE:
+                problem = f"a {WORLDWIDE} event lists countries {codes!r}"
+            raw.fail(row, "region", problem, repr(expected))
+
+
+def _checksum(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for table in TABLES:
+        digest.update(table.filename.encode())
+        digest.update((folder / table.filename).read_bytes())
+    return digest.hexdigest()

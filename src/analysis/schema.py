@@ -1,0 +1,247 @@
+"""The one definition of the dataset: tables, columns, types, rules and category orders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PLATFORMS = (
+    "Facebook",
+    "Instagram",
+    "Messenger",
+    "WhatsApp",
+    "WeChat",
+    "LINE",
+    "KakaoTalk",
+    "Viber",
+    "Snapchat",
+    "iMessage",
+    "Telegram",
+)
+STAGES = (1, 2, 3)
+STAGE_NAMES = {
+    1: "Build the experience, grow users",
+    2: "Organic business interaction",
+    3: "Paid tools for businesses",
+}
+REGIONS = ("North America", "Latin America", "Europe", "Middle East & Africa", "Asia-Pacific")
+WORLDWIDE = "Worldwide"
+MULTIPLE_REGIONS = "Multiple regions"
+ROLLOUT_REGIONS = (WORLDWIDE, *REGIONS, MULTIPLE_REGIONS)
+METRICS = ("mau", "dau", "registered")
+EVENT_KINDS = ("announcement", "test", "launch", "expansion", "shelved")
+ORIENTATIONS = ("B2B", "B2C")
+UNITS = ("millions", "percent", "usd_billions")
+
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+HTTP_URL = r"^https?://[^\s]+$"
+COUNTRY_CODE = r"^[A-Z]{2}$"
+COUNTRY_LIST = r"^[A-Z]{2}( [A-Z]{2})*$"
+SNAKE_CASE = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
+LANGUAGE = r"^[a-z]{2}$"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column: its type and the rules every value must follow."""
+
+    name: str
+    type: str  # string, date, number, integer, boolean
+    description: str
+    required: bool = True
+    categories: tuple | None = None  # allowed values, in order; loaded as an ordered categorical
+    pattern: str | None = None
+    pattern_meaning: str | None = None  # what the pattern asks for, in words
+    positive: bool = False
+    non_negative: bool = False
+    not_future: bool = False
+    references: tuple[str, str] | None = None  # (table, column) every value must exist in
+    list_of: tuple[str, str] | None = None  # space-separated values, each in (table, column)
+
+
+@dataclass(frozen=True)
+class Table:
+    """One CSV file of the dataset."""
+
+    name: str
+    description: str
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...]
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.csv"
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+
+def _source_id(description="The source this fact comes from.") -> Field:
+    return Field("source_id", "string", description, references=("sources", "source_id"))
+
+
+def _note() -> Field:
+    return Field(
+        "note", "string", "Remarks: how a figure was read, or what another source said.", required=False
+    )
+
+
+def _platform(references=True) -> Field:
+    return Field(
+        "platform",
+        "string",
+        "The messaging or social app.",
+        categories=PLATFORMS,
+        references=("platforms", "platform") if references else None,
+    )
+
+
+COUNTRIES = Table(
+    "countries",
+    "Country-to-region map: every country code used in the dataset resolves through it.",
+    (
+        Field("country", "string", "ISO 3166-1 alpha-2 code.", pattern=COUNTRY_CODE,
+              pattern_meaning="an ISO 3166-1 alpha-2 code such as 'BR'"),
+        Field("name", "string", "English short name."),
+        Field("region", "string", "The region this project groups the country into.", categories=REGIONS),
+    ),
+    primary_key=("country",),
+)
+
+SOURCES = Table(
+    "sources",
+    "Public sources that were read: earnings releases, company posts, news reports.",
+    (
+        Field("source_id", "string", "Short stable id: publisher-yyyymmdd-topic.", pattern=SLUG,
+              pattern_meaning="a lowercase slug such as 'reuters-20170711-messenger-ads'"),
+        Field("publisher", "string", "Who published it."),
+        Field("title", "string", "The headline as published; empty where the page shows none.",
+              required=False),
+        Field("published", "date", "Publication date; empty where the page shows none.",
+              required=False, not_future=True),
+        Field("url", "string", "Where it can be read.", pattern=HTTP_URL,
+              pattern_meaning="an http(s) URL"),
+        Field("language", "string", "ISO 639-1 language code.", pattern=LANGUAGE,
+              pattern_meaning="a two-letter ISO 639-1 code such as 'en'"),
+        _note(),
+    ),
+    primary_key=("source_id",),
+)
+
+PLATFORMS_TABLE = Table(
+    "platforms",
+    "The platforms compared: Meta's three apps and their peers.",
+    (
+        _platform(references=False),
+        Field("owner", "string", "The company that owns it today."),
+        Field("launched", "date", "Public launch date of the app.", not_future=True),
+        Field("peer", "boolean", "True for a non-Meta comparison platform."),
+        Field("home_country", "string", "Country of the company that built it.",
+              references=("countries", "country")),
+        _source_id("The source for the launch date."),
+        _note(),
+    ),
+    primary_key=("platform",),
+)
+
+USER_COUNTS = Table(
+    "user_counts",
+    "User figures as the companies announced them, one figure per row.",
+    (
+        _platform(),
+        Field("date", "date", "When the figure was announced.", not_future=True),
+        Field("metric", "string", "mau = monthly active, dau = daily active, registered = accounts.",
+              categories=METRICS),
+        Field("users_millions", "number", "Users in millions.", positive=True),
+        _source_id(),
+        _note(),
+    ),
+    primary_key=("platform", "date", "metric"),
+)
+
+STAGES_TABLE = Table(
+    "stages",
+    "A platform entering a stage of the three-stage monetization path.",
+    (
+        _platform(),
+        Field("stage", "integer", "1 grow users, 2 organic business interaction, 3 paid business tools.",
+              categories=STAGES),
+        Field("started", "date", "Date of the first event of the stage.", not_future=True),
+        Field("evidence", "string", "What happened, in one sentence."),
+        _source_id(),
+    ),
+    primary_key=("platform", "stage"),
+)
+
+ROLLOUTS = Table(
+    "rollouts",
+    "Dated monetization events: announcements, tests, launches, expansions, shelved plans.",
+    (
+        Field("date", "date", "When it happened or was announced.", not_future=True),
+        _platform(),
+        Field("event", "string", "What happened, in a few words."),
+        Field("kind", "string", "announcement, test, launch, expansion or shelved.", categories=EVENT_KINDS),
+        Field("product", "string", "The ad or business product the event belongs to."),
+        Field("stage", "integer", "The stage the event belongs to.", categories=STAGES),
+        Field("region", "string", "Worldwide, a region, or Multiple regions.", categories=ROLLOUT_REGIONS),
+        Field("countries", "string", "Space-separated ISO codes where the event was local.",
+              required=False, pattern=COUNTRY_LIST,
+              pattern_meaning="ISO alpha-2 codes separated by single spaces, such as 'AU TH'",
+              list_of=("countries", "country")),
+        _source_id(),
+        _note(),
+    ),
+    primary_key=("date", "platform", "event"),
+)
+
+REGIONS_TABLE = Table(
+    "regions",
+    "Regional facts: users by country, business adoption.",
+    (
+        Field("region", "string", "Region the fact is about.", categories=REGIONS),
+        Field("country", "string", "Country, empty for a region-wide fact.", required=False,
+              references=("countries", "country")),
+        Field("platform", "string", "The app; empty for messaging apps in general.", required=False,
+              categories=PLATFORMS, references=("platforms", "platform")),
+        Field("metric", "string", "What is measured, snake_case.", pattern=SNAKE_CASE,
+              pattern_meaning="a snake_case name such as 'users'"),
+        Field("value", "number", "The figure.", non_negative=True),
+        Field("unit", "string", "millions, percent or usd_billions.", categories=UNITS),
+        Field("year", "integer", "The year the figure refers to."),
+        _source_id(),
+        _note(),
+    ),
+    primary_key=("region", "country", "platform", "metric", "year"),
+)
+
+ORIENTATIONS_TABLE = Table(
+    "orientations",
+    "Whether business use of a platform is mainly B2B or B2C in a region or country.",
+    (
+        Field("region", "string", "Region.", categories=REGIONS),
+        Field("country", "string", "Country, empty for a region-wide statement.", required=False,
+              references=("countries", "country")),
+        _platform(),
+        Field("orientation", "string", "B2B or B2C.", categories=ORIENTATIONS),
+        Field("year", "integer", "The year of the statement."),
+        _source_id(),
+        _note(),
+    ),
+    primary_key=("region", "country", "platform", "year"),
+)
+
+# In load order: every table comes after the tables it refers to.
+TABLES = (
+    COUNTRIES,
+    SOURCES,
+    PLATFORMS_TABLE,
+    USER_COUNTS,
+    STAGES_TABLE,
+    ROLLOUTS,
+    REGIONS_TABLE,
+    ORIENTATIONS_TABLE,
+)
+TABLES_BY_NAME = {t.name: t for t in TABLES}

@@ -1,0 +1,235 @@
+"""load(): the real dataset comes out typed; every kind of bad input is refused with file, line, column."""
+
+import pandas as pd
+import pytest
+from conftest import read_rows, write_rows
+
+import analysis
+from analysis.schema import PLATFORMS, REGIONS, STAGES, TABLES
+
+
+# --- the real data ---------------------------------------------------------------------------
+
+
+def test_load_returns_every_table(ds):
+    for table in TABLES:
+        frame = getattr(ds, table.name)
+        assert list(frame.columns) == list(table.columns)
+        assert len(frame) > 0, table.name
+
+
+def test_category_columns_are_ordered_categoricals(ds):
+    for frame, column, categories in [
+        (ds.user_counts, "platform", PLATFORMS),
+        (ds.stages, "stage", STAGES),
+        (ds.regions, "region", REGIONS),
+    ]:
+        dtype = frame[column].dtype
+        assert isinstance(dtype, pd.CategoricalDtype) and dtype.ordered
+        assert tuple(dtype.categories) == categories
+
+
+def test_dates_and_numbers_are_typed(ds):
+    assert pd.api.types.is_datetime64_any_dtype(ds.user_counts["date"])
+    assert pd.api.types.is_float_dtype(ds.user_counts["users_millions"])
+    assert ds.platforms["peer"].dtype == "boolean"
+
+
+def test_every_fact_traces_to_a_source_with_a_url(ds):
+    urls = ds.sources.set_index("source_id")["url"]
+    for name in ("platforms", "user_counts", "stages", "rollouts", "regions", "orientations"):
+        ids = getattr(ds, name)["source_id"]
+        assert ids.isin(urls.index).all(), name
+        assert urls[ids].str.match(r"https?://").all(), name
+
+
+def test_the_seed_snapshot_of_2_november_2016_holds(ds):
+    entered = ds.stages[ds.stages["started"] <= "2016-11-02"].groupby("platform", observed=True)["stage"]
+    reached = entered.max().astype(int).to_dict()
+    assert reached["Instagram"] == 3
+    assert reached["Messenger"] == 2
+    assert reached["WhatsApp"] == 1
+
+
+def test_dataset_has_the_required_breadth(ds):
+    assert len(ds.rollouts) >= 40
+    assert ds.rollouts["date"].min().year <= 2013
+    mau = ds.user_counts[ds.user_counts["metric"] == "mau"]
+    for platform in ("WhatsApp", "Messenger", "Instagram"):
+        assert mau.loc[mau["platform"] == platform, "date"].max().year >= 2025 or platform == "Messenger"
+    assert set(ds.user_counts["platform"].astype(str)) >= {"WeChat", "LINE", "Telegram", "Snapchat"}
+
+
+def test_load_accepts_another_folder(data_copy):
+    assert analysis.load(data_copy).path == data_copy
+
+
+def test_data_validation_error_is_a_value_error():
+    assert issubclass(analysis.DataValidationError, ValueError)
+
+
+# --- one defect at a time ----------------------------------------------------------------------
+
+
+def _row_of(rows, **match):
+    """Index (in rows, header = 0) of the first data row whose cells equal ``match``."""
+    header = rows[0]
+    for index, row in enumerate(rows[1:], start=1):
+        if all(row[header.index(k)] == v for k, v in match.items()):
+            return index
+    raise LookupError(match)
+
+
+def set_cell(table, column, value, row=1, **match):
+    """A defect: one cell changed. Returns the expected (line, column)."""
+
+    def apply(folder):
+        path = folder / f"{table}.csv"
+        rows = read_rows(path)
+        index = _row_of(rows, **match) if match else row
+        rows[index][rows[0].index(column)] = value
+        write_rows(path, rows)
+        return index + 1, column
+
+    return apply
+
+
+def drop_column(table, column):
+    def apply(folder):
+        path = folder / f"{table}.csv"
+        rows = read_rows(path)
+        position = rows[0].index(column)
+        write_rows(path, [r[:position] + r[position + 1:] for r in rows])
+        return 1, column
+
+    return apply
+
+
+def add_column(table, column):
+    def apply(folder):
+        path = folder / f"{table}.csv"
+        write_rows(path, [r + [column if i == 0 else "x"] for i, r in enumerate(read_rows(path))])
+        return 1, column
+
+    return apply
+
+
+def duplicate_row(table, row=1):
+    def apply(folder):
+        path = folder / f"{table}.csv"
+        rows = read_rows(path)
+        write_rows(path, rows + [rows[row]])
+        return len(rows) + 1, rows[0][0]
+
+    return apply
+
+
+def write_bytes(table, data):
+    def apply(folder):
+        (folder / f"{table}.csv").write_bytes(data)
+        return 1, None
+
+    return apply
+
+
+def delete_file(table):
+    def apply(folder):
+        (folder / f"{table}.csv").unlink()
+        return None, None
+
+    return apply
+
+
+def latin1_title(row=3):
+    def apply(folder):
+        path = folder / "sources.csv"
+        rows = read_rows(path)
+        rows[row][rows[0].index("title")] = "PLACEHOLDER"
+        write_rows(path, rows)
+        path.write_bytes(path.read_bytes().replace(b"PLACEHOLDER", "Café".encode("latin-1")))
+        return row + 1, "title"
+
+    return apply
+
+
+def delete_stage_row(platform, stage):
+    """A defect: a platform's stage row removed; the error belongs on the next stage's row."""
+
+    def apply(folder):
+        path = folder / "stages.csv"
+        rows = read_rows(path)
+        del rows[_row_of(rows, platform=platform, stage=str(stage))]
+        write_rows(path, rows)
+        return _row_of(rows, platform=platform, stage=str(stage + 1)) + 1, "stage"
+
+    return apply
+
+
+def short_row(table, row=2):
+    def apply(folder):
+        path = folder / f"{table}.csv"
+        rows = read_rows(path)
+        rows[row] = rows[row][:-2]
+        write_rows(path, rows)
+        return row + 1, rows[0][len(rows[row])]
+
+    return apply
+
+
+DEFECTS = {
+    "missing column": (drop_column("user_counts", "metric"), "column is missing"),
+    "extra column": (add_column("rollouts", "budget"), "unexpected column"),
+    "unparseable date": (set_cell("user_counts", "date", "March 2016", row=3), "not a date"),
+    "impossible date": (set_cell("rollouts", "date", "2017-02-30", row=5), "not a real calendar date"),
+    "date in the future": (set_cell("stages", "started", "2999-01-01", row=2), "in the future"),
+    "non-numeric users": (set_cell("user_counts", "users_millions", "1.2B", row=4), "not a number"),
+    "zero users": (set_cell("user_counts", "users_millions", "0", row=2), "not positive"),
+    "negative users": (set_cell("user_counts", "users_millions", "-800", row=6), "not positive"),
+    "stage outside 1-3": (set_cell("stages", "stage", "4", row=3), "unknown stage"),
+    "stage k+1 before stage k": (
+        set_cell("stages", "started", "2010-10-07", platform="Instagram", stage="3"),
+        "before stage 2",
+    ),
+    "stage without its predecessor": (
+        delete_stage_row("WhatsApp", 2),
+        "without a row for stage 2",
+    ),
+    "unknown platform": (set_cell("user_counts", "platform", "Whatsap", row=7), "unknown platform"),
+    "unknown platform in rollouts": (set_cell("rollouts", "platform", "Facebok", row=2), "unknown platform"),
+    "unknown source_id": (set_cell("rollouts", "source_id", "nobody-20200101-x", row=4), "unknown source_id"),
+    "unknown country code": (set_cell("regions", "country", "XX", row=2), "unknown country"),
+    "unknown country in a list": (
+        set_cell("rollouts", "countries", "AU XX", region="Asia-Pacific"),
+        "unknown country 'XX'",
+    ),
+    "country in the wrong region": (set_cell("regions", "region", "Europe", country="BR"), "does not hold"),
+    "duplicate key": (duplicate_row("user_counts", row=3), "duplicate key"),
+    "non-http url": (set_cell("sources", "url", "ftp://example.org/report.pdf", row=2), "not valid"),
+    "javascript url": (set_cell("sources", "url", "javascript:alert(1)", row=5), "not valid"),
+    "missing value": (set_cell("sources", "publisher", "", row=4), "value is missing"),
+    "empty file": (write_bytes("stages", b""), "file is empty"),
+    "blank file": (write_bytes("platforms", b"\n\n"), "file is empty"),
+    "missing file": (delete_file("rollouts"), "file is missing"),
+    "not UTF-8": (latin1_title(row=3), "not valid UTF-8"),
+    "row with too few fields": (short_row("user_counts", row=2), "fields"),
+    "not a boolean": (set_cell("platforms", "peer", "yes", row=1), "not a boolean"),
+    "not a whole number": (set_cell("regions", "year", "2018.5", row=1), "not a whole number"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEFECTS))
+def test_a_defect_is_refused_with_file_line_and_column(data_copy, name):
+    apply, problem = DEFECTS[name]
+    line, column = apply(data_copy)
+    with pytest.raises(analysis.DataValidationError) as caught:
+        analysis.load(data_copy)
+    error = caught.value
+    assert error.path.parent == data_copy
+    assert (error.line, error.column) == (line, column), str(error)
+    assert problem in str(error)
+    assert str(error.path) in str(error)
+    if line is not None:
+        assert f"line {line}" in str(error)
+    if column is not None:
+        assert f"column '{column}'" in str(error)
+    assert "expected" in str(error)
