@@ -52,6 +52,17 @@ class Dataset:
     regions: pd.DataFrame
     orientations: pd.DataFrame
 
+    @property
+    def latest(self) -> pd.Timestamp:
+        """The date of the newest dated fact: the end of what the data covers."""
+        return max(self.user_counts["date"].max(), self.stages["started"].max(),
+                   self.rollouts["date"].max())
+
+    @property
+    def platform_names(self) -> list[str]:
+        """The platforms in the dataset, in the schema's order."""
+        return [str(p) for p in self.platforms["platform"]]
+
 
 @dataclass
 class _RawTable:
