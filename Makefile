@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help test lab datapackage lock clean
+.PHONY: help test lab figures datapackage lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -21,6 +21,9 @@ test: $(INSTALLED) ## Run the test suite (sets up .venv first)
 lab: $(INSTALLED) ## Open JupyterLab on the notebooks in the project's environment
 	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable '.[lab]'
 	$(BIN)/python -m jupyter lab notebooks
+
+figures: $(INSTALLED) ## Render the README's charts into docs/ from the real data
+	$(BIN)/python -m analysis.figures docs
 
 datapackage: $(INSTALLED) ## Regenerate data/datapackage.json from the schema
 	$(BIN)/python -m analysis.datapackage data/datapackage.json

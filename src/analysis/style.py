@@ -1,0 +1,135 @@
+"""The look of every chart: one colour per platform, stage colours, number and date formats, source notes."""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+import matplotlib.dates as mdates
+import pandas as pd
+from matplotlib.ticker import FuncFormatter
+
+PLATFORM_COLORS = {
+    "Facebook": "#1877F2",
+    "Instagram": "#C13584",
+    "Messenger": "#8E44AD",
+    "WhatsApp": "#25D366",
+    "WeChat": "#1B5E20",
+    "LINE": "#7CB342",
+    "KakaoTalk": "#6D4C41",
+    "Viber": "#E64A19",
+    "Snapchat": "#E6B800",
+    "iMessage": "#7F8C8D",
+    "Telegram": "#229ED9",
+}
+NO_PLATFORM_COLOR = "#9E9E9E"  # figures about messaging apps in general
+STAGE_COLORS = {1: "#D7DEE2", 2: "#7FB8C9", 3: "#1F5F7A"}
+KIND_MARKERS = {"announcement": "D", "test": "o", "launch": "^", "expansion": "s", "shelved": "X"}
+SOURCE_NOTE_GID = "source-note"
+
+
+def use_theme():
+    """Apply the project's chart theme to matplotlib (call once, e.g. in a notebook's setup)."""
+    mpl.rcParams.update({
+        "figure.figsize": (10, 5),
+        "figure.dpi": 100,
+        "savefig.dpi": 100,
+        "savefig.bbox": "tight",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "grid.color": "#E6E6E6",
+        "axes.titleweight": "bold",
+        "axes.titlesize": 13,
+        "axes.titlelocation": "left",
+        "font.size": 10,
+        "legend.frameon": False,
+        "svg.hashsalt": "analysis",
+    })
+
+
+def platform_color(platform) -> str:
+    """The fixed colour of a platform (grey where the figure is about no single platform)."""
+    return PLATFORM_COLORS.get(str(platform), NO_PLATFORM_COLOR) if pd.notna(platform) else NO_PLATFORM_COLOR
+
+
+def format_users(millions: float, *, suffix: str = " users") -> str:
+    """1200 -> '1.2 B users', 850 -> '850 M users', 4.7 -> '4.7 M users'."""
+    if pd.isna(millions):
+        return "not reported"
+    if millions >= 1000:
+        text = f"{millions / 1000:.2f}".rstrip("0").rstrip(".") + " B"
+    elif millions >= 10:
+        text = f"{millions:.0f} M"
+    else:
+        text = f"{millions:.1f}".rstrip("0").rstrip(".") + " M"
+    return text + suffix
+
+
+def format_value(value: float, unit: str) -> str:
+    """A regional figure with its unit: '84 %', '120 M', '$10.6 B'."""
+    if unit == "percent":
+        return f"{value:g} %"
+    if unit == "millions":
+        return format_users(value, suffix="")
+    if unit == "usd_billions":
+        return f"${value:g} B"
+    return f"{value:g} {unit}"
+
+
+def format_date(date) -> str:
+    """A date as '2 Nov 2016'."""
+    date = pd.Timestamp(date)
+    return f"{date.day} {date:%b %Y}"
+
+
+def users_axis(ax, axis: str = "y"):
+    """Label an axis of user counts in millions as '500 M', '1.5 B'."""
+    formatter = FuncFormatter(lambda value, _: format_users(value, suffix="") if value > 0 else "0")
+    getattr(ax, f"{axis}axis").set_major_formatter(formatter)
+
+
+def year_axis(ax, axis: str = "x"):
+    """Label a date axis with plain years."""
+    target = getattr(ax, f"{axis}axis")
+    target.set_major_locator(mdates.YearLocator(base=_year_step(ax, axis)))
+    target.set_major_formatter(mdates.DateFormatter("%Y"))
+
+
+def _year_step(ax, axis: str) -> int:
+    low, high = ax.get_xlim() if axis == "x" else ax.get_ylim()
+    years = (high - low) / 365.25
+    return 1 if years <= 8 else 2 if years <= 20 else 5
+
+
+def source_note(ds, source_ids, *, limit: int = 4) -> str:
+    """'Sources: Reuters 2016; TechCrunch 2017; ... and 3 more (data/sources.csv)'.
+
+    Built from ``sources.csv`` for the ids a chart actually shows: the most cited publishers
+    first, each with the year of its earliest publication cited.
+    """
+    ids = pd.unique(pd.Series(list(source_ids), dtype="string").dropna())
+    if len(ids) == 0:
+        raise ValueError("a chart needs at least one source id for its source note")
+    table = ds.sources.set_index("source_id").loc[list(ids)]
+    cited = table.assign(year=table["published"].dt.year.astype("Int64").astype("string").fillna("n.d."))
+    by_publisher = cited.groupby("publisher").agg(n=("year", "size"), years=("year", "min"))
+    by_publisher = by_publisher.sort_values(["n", "years"], ascending=[False, True], kind="stable")
+    labels = [f"{publisher} {row.years}" for publisher, row in by_publisher.iterrows()]
+    text = "Sources: " + "; ".join(labels[:limit])
+    if len(labels) > limit:
+        text += f"; and {len(labels) - limit} more"
+    return text + " (data/sources.csv)"
+
+
+def add_source_note(ax, text: str):
+    """Write a source note under the axes; it is found again by its gid, 'source-note'."""
+    below = -42 if ax.get_xlabel() else -28  # clear of the tick labels and the axis label
+    note = ax.annotate(text, xy=(0, 0), xycoords="axes fraction", xytext=(0, below),
+                       textcoords="offset points", ha="left", va="top", fontsize=7.5,
+                       color="#555555", annotation_clip=False, wrap=True)
+    note.set_gid(SOURCE_NOTE_GID)
+    return note
+
+
+def find_source_note(ax):
+    """The source note annotation of an Axes, or None."""
+    return next((t for t in ax.texts if t.get_gid() == SOURCE_NOTE_GID), None)

@@ -1,0 +1,81 @@
+"""Small hand-built datasets for tests: a valid miniature of the real one, tables replaceable."""
+
+import csv
+
+import analysis
+from analysis.schema import TABLES_BY_NAME
+
+BASE = {
+    "countries": [
+        ("AU", "Australia", "Asia-Pacific"),
+        ("TH", "Thailand", "Asia-Pacific"),
+        ("US", "United States", "North America"),
+        ("BR", "Brazil", "Latin America"),
+        ("IN", "India", "Asia-Pacific"),
+        ("DE", "Germany", "Europe"),
+    ],
+    "sources": [
+        ("src-a", "Example News", "Alpha headline", "2017-01-25", "https://example.org/a", "en", ""),
+        ("src-b", "Example Blog", "Beta headline", "2018-06-01", "https://example.org/b", "en", ""),
+    ],
+    "platforms": [
+        ("Instagram", "Meta", "2010-01-01", "false", "US", "src-a", ""),
+        ("Messenger", "Meta", "2011-01-01", "false", "US", "src-a", ""),
+        ("WhatsApp", "Meta", "2009-01-01", "false", "US", "src-b", ""),
+        ("Telegram", "Telegram", "2013-01-01", "true", "US", "src-b", ""),
+    ],
+    "user_counts": [
+        ("Messenger", "2014-01-01", "mau", "100", "src-a", ""),
+        ("Messenger", "2016-01-01", "mau", "400", "src-a", ""),
+        ("Messenger", "2018-01-01", "mau", "1600", "src-a", ""),
+        ("WhatsApp", "2014-01-01", "mau", "500", "src-b", ""),
+        ("WhatsApp", "2020-01-01", "mau", "2000", "src-b", ""),
+        ("WhatsApp", "2019-01-01", "dau", "1000", "src-b", ""),
+        ("Instagram", "2013-01-01", "mau", "100", "src-a", ""),
+        ("Instagram", "2019-01-01", "mau", "1000", "src-a", ""),
+    ],
+    "stages": [
+        ("Instagram", "1", "2010-01-01", "Launch.", "src-a"),
+        ("Instagram", "2", "2013-06-01", "Brands.", "src-a"),
+        ("Instagram", "3", "2013-11-01", "Ads.", "src-a"),
+        ("Messenger", "1", "2011-01-01", "Launch.", "src-a"),
+        ("Messenger", "2", "2015-01-01", "Bots.", "src-a"),
+        ("Messenger", "3", "2017-01-01", "Ads.", "src-a"),
+        ("WhatsApp", "1", "2009-01-01", "Launch.", "src-b"),
+        ("WhatsApp", "2", "2018-01-01", "Business app.", "src-b"),
+        ("Telegram", "1", "2013-01-01", "Launch.", "src-b"),
+    ],
+    "rollouts": [
+        ("2013-11-01", "Instagram", "First ads", "launch", "Instagram ads", "3", "North America", "US", "src-a", ""),
+        ("2015-09-01", "Instagram", "Ads everywhere", "expansion", "Instagram ads", "3", "Worldwide", "", "src-a", ""),
+        ("2017-01-01", "Messenger", "Home ads test", "test", "Home ads", "3", "Asia-Pacific", "AU TH", "src-a", ""),
+        ("2017-07-01", "Messenger", "Home ads worldwide", "expansion", "Home ads", "3", "Worldwide", "", "src-a", ""),
+        ("2018-01-01", "WhatsApp", "Business app", "launch", "Business app", "2", "Multiple regions", "US BR", "src-b", ""),
+        ("2018-06-01", "WhatsApp", "Status ads plan", "announcement", "Status ads", "3", "Worldwide", "", "src-b", ""),
+    ],
+    "regions": [
+        ("Asia-Pacific", "IN", "WhatsApp", "users", "200", "millions", "2017", "src-b", ""),
+        ("Asia-Pacific", "IN", "WhatsApp", "users", "400", "millions", "2019", "src-b", ""),
+        ("Latin America", "BR", "WhatsApp", "users", "120", "millions", "2018", "src-b", ""),
+        ("Asia-Pacific", "IN", "WhatsApp", "smb_say_helps_grow", "84", "percent", "2018", "src-b", ""),
+        ("Latin America", "BR", "", "enterprises_with_profile", "72", "percent", "2021", "src-b", ""),
+    ],
+    "orientations": [
+        ("Europe", "", "WhatsApp", "B2C", "2019", "src-b", ""),
+        ("Latin America", "", "WhatsApp", "B2B", "2019", "src-b", ""),
+    ],
+}
+
+
+def make_dataset(folder, **tables):
+    """Write the miniature dataset (with ``tables`` replacing whole tables) and load it.
+
+    Each table is a list of tuples in the schema's column order.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, rows in {**BASE, **tables}.items():
+        with open(folder / f"{name}.csv", "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(TABLES_BY_NAME[name].columns)
+            writer.writerows(rows)
+    return analysis.load(folder)
