@@ -35,10 +35,12 @@ def choices(name: str, values, valid: Iterable) -> list:
 
 def timestamp(name: str, value) -> pd.Timestamp:
     """Parse a date given as text, date or Timestamp; raise ValueError saying what is accepted."""
-    try:
-        result = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        result = None
+    result = None
+    if not isinstance(value, (int, float)):  # pandas reads a bare number as nanoseconds since 1970
+        try:
+            result = pd.Timestamp(value)
+        except (TypeError, ValueError):
+            pass
     if result is None or result is pd.NaT:
         raise ValueError(f"{name} {value!r} is not a date; expected YYYY-MM-DD") from None
     return result.normalize()
