@@ -16,8 +16,8 @@ from .schema import REGIONS, STAGE_NAMES, WORLDWIDE
 _EVENT_KINDS_SHOWN = ("test", "launch", "expansion", "shelved")
 
 
-def stage_progression(ds: Dataset, *, as_of=None, platforms=None, show_events: bool = True,
-                      ax=None, **kwargs):
+def stage_progression(ds: Dataset, *, as_of=None, platforms=None, region=None,
+                      show_events: bool = True, ax=None, **kwargs):
     """One lane per platform across time, coloured by stage, with key events and an as-of line.
 
     Parameters
@@ -26,6 +26,8 @@ def stage_progression(ds: Dataset, *, as_of=None, platforms=None, show_events: b
     as_of : date, optional
         Stages and events after this date are not drawn (default: the end of the data).
     platforms : str or list of str, optional
+    region : str, optional
+        Mark only the events in this region (and worldwide ones).
     show_events : bool, default True
         Mark tests, launches, expansions and shelved plans on each lane.
     ax : matplotlib Axes, optional
@@ -49,7 +51,7 @@ def stage_progression(ds: Dataset, *, as_of=None, platforms=None, show_events: b
                 gid=f"stage-{row.platform}-{stage}", **kwargs)
     source_ids = list(entries["source_id"])
     if show_events:
-        shown = rollouts.events(ds, platforms=lanes, kinds=_EVENT_KINDS_SHOWN,
+        shown = rollouts.events(ds, platforms=lanes, kinds=_EVENT_KINDS_SHOWN, region=region,
                                 as_of=as_of if as_of is not None else ds.latest)
         for kind, group in shown.groupby("kind", observed=True):
             ax.scatter(mdates.date2num(group["date"]), group["platform"].astype(str).map(lane_of),
@@ -69,7 +71,8 @@ def stage_progression(ds: Dataset, *, as_of=None, platforms=None, show_events: b
     ax.xaxis_date()
     style.year_axis(ax)
     ax.grid(axis="y", visible=False)
-    ax.set_title("Where each platform stood on the three-stage path")
+    ax.set_title("Where each platform stood on the three-stage path"
+                 + (f" (events in {region} and worldwide)" if region else ""))
     handles = [Patch(color=style.STAGE_COLORS[s], label=f"{s}. {STAGE_NAMES[s]}") for s in (1, 2, 3)]
     if show_events:
         handles += [Line2D([], [], marker=style.KIND_MARKERS[k], linestyle="", color="#212121",

@@ -150,3 +150,24 @@ def _platforms_with(ds: Dataset, metric: str) -> list[str]:
     counts = ds.user_counts
     have = set(counts.loc[counts["metric"] == metric, "platform"].astype(str))
     return [p for p in ds.platform_names if p in have]
+
+
+def milestones(ds: Dataset, users_millions: float, platforms=None, metric: str = "mau") -> pd.DataFrame:
+    """When each platform first reached ``users_millions`` (NaT where the data does not show it).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``platform``, ``reached`` (date or NaT), ``note`` (why a date is missing).
+    """
+    rows = []
+    have = _platforms_with(ds, metric)
+    for platform in checks.choices("platform", platforms, have if platforms is None else ds.platform_names):
+        if platform not in have:
+            rows.append((platform, pd.NaT, f"no {metric} figures published"))
+            continue
+        try:
+            rows.append((platform, date_reached(ds, platform, users_millions, metric), ""))
+        except ValueError as error:
+            rows.append((platform, pd.NaT, str(error)))
+    return pd.DataFrame(rows, columns=["platform", "reached", "note"])

@@ -10,7 +10,8 @@ from .data import Dataset
 from .schema import STAGE_NAMES
 
 
-def _platforms_with_stages(ds: Dataset) -> list[str]:
+def platforms_with_stages(ds: Dataset) -> list[str]:
+    """The platforms that have stage entries, in the schema's order."""
     have = set(ds.stages["platform"].astype(str))
     return [p for p in ds.platform_names if p in have]
 
@@ -34,7 +35,7 @@ def stage_at(ds: Dataset, platform: str, date) -> int:
     ValueError
         Unknown platform, or a date before launch or after the data ends.
     """
-    checks.choice("platform", platform, _platforms_with_stages(ds))
+    checks.choice("platform", platform, platforms_with_stages(ds))
     when = checks.timestamp("date", date)
     rows = ds.stages[ds.stages["platform"] == platform]
     checks.within("date", when, rows["started"].min(), ds.latest, f"{platform}'s stages")
@@ -60,7 +61,7 @@ def stage_entries(ds: Dataset, platforms=None, as_of=None) -> pd.DataFrame:
         entry, NaT while open), ``days_in_stage`` (to ``as_of`` while open), ``mau_at_entry``
         (millions, NaN where no figures cover the date), ``evidence``, ``source_id``.
     """
-    selected = checks.choices("platform", platforms, _platforms_with_stages(ds))
+    selected = checks.choices("platform", platforms, platforms_with_stages(ds))
     end = _as_of(ds, as_of)
     rows = ds.stages[ds.stages["platform"].isin(selected) & (ds.stages["started"] <= end)]
     rows = rows.sort_values(["platform", "stage"]).reset_index(drop=True)

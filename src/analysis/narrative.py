@@ -1,0 +1,158 @@
+"""Sentences with numbers, computed from the data and returned as Markdown for the notebooks."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import checks, growth, peers, regions, rollouts, stages
+from .data import Dataset
+from .style import format_date, format_users, format_value
+
+
+def growth_summary(ds: Dataset, platform: str, as_of=None) -> str:
+    """First and latest reported monthly users of a platform (up to ``as_of``), and its billion mark."""
+    figures = growth.reported(ds, platform)
+    if as_of is not None:
+        figures = figures[figures.index <= checks.timestamp("as_of", as_of)]
+        if figures.empty:
+            return f"**{platform}** had announced no monthly user figure by {format_date(as_of)}."
+    first, last = figures.index[0], figures.index[-1]
+    text = (f"**{platform}** announced {format_users(figures.iloc[0], suffix=' monthly users')} "
+            f"on {format_date(first)}")
+    if last != first:
+        text += f" and {format_users(figures.iloc[-1], suffix='')} on {format_date(last)}"
+    if figures.max() >= 1000:
+        text += f"; it passed 1 B around {growth.date_reached(ds, platform, 1000):%B %Y}"
+    return text + "."
+
+
+def growth_summaries(ds: Dataset, platforms=None, as_of=None) -> str:
+    """``growth_summary`` for each platform, one paragraph each; says which have no figures."""
+    selected = checks.choices("platform", platforms, ds.platform_names)
+    with_figures = set(ds.user_counts.loc[ds.user_counts["metric"] == "mau", "platform"].astype(str))
+    paragraphs = [growth_summary(ds, p, as_of) for p in selected if p in with_figures]
+    missing = [p for p in selected if p not in with_figures]
+    if missing:
+        paragraphs.append("No monthly active user figures are published for " + ", ".join(missing) + ".")
+    return "\n\n".join(paragraphs)
+
+
+def snapshot_list(ds: Dataset, as_of=None, platforms=None) -> str:
+    """A Markdown list: each platform's stage on ``as_of`` and since when."""
+    table = stages.snapshot(ds, as_of, platforms)
+    when = format_date(as_of if as_of is not None else ds.latest)
+    lines = [f"On **{when}**:"]
+    for row in table.itertuples():
+        users = f", {format_users(row.mau, suffix=' monthly users')}" if pd.notna(row.mau) else ""
+        lines.append(f"- **{row.platform}**: stage {int(row.stage)} ({row.stage_name.lower()}) "
+                     f"since {format_date(row.since)}{users}")
+    return "\n".join(lines)
+
+
+def announced_vs_actual(ds: Dataset, platform: str = "WhatsApp", announced_year: int = 2017) -> str:
+    """Whether ``platform`` entered stage 2 in the year Facebook announced for it."""
+    entries = stages.stage_entries(ds, platform)
+    stage2 = entries[entries["stage"].astype(int) == 2]
+    if stage2.empty:
+        return f"**{platform}** had not entered stage 2 by {format_date(ds.latest)}."
+    row = stage2.iloc[0]
+    verdict = "as announced" if row["year"] == announced_year else f"not in {announced_year} as announced"
+    return (f"**{platform}** entered stage 2 on {format_date(row['started'])}, {verdict}: "
+            f"{row['evidence']}")
+
+
+def stage_durations(ds: Dataset, platform: str) -> str:
+    """How long a platform spent in each stage it has left, and the users at each entry."""
+    entries = stages.stage_entries(ds, platform)
+    parts = []
+    for row in entries.itertuples():
+        users = f" with {format_users(row.mau_at_entry)}" if pd.notna(row.mau_at_entry) else ""
+        span = (f"{row.days_in_stage / 365.25:.1f} years" if pd.notna(row.ended)
+                else f"still there after {row.days_in_stage / 365.25:.1f} years")
+        parts.append(f"stage {int(row.stage)} from {format_date(row.started)}{users} ({span})")
+    return f"**{platform}**: " + "; ".join(parts) + "."
+
+
+def lag_sentence(ds: Dataset, product: str) -> str:
+    """When a product was first tested or launched, and when it went worldwide."""
+    lags = rollouts.launch_lags(ds)
+    checks.choice("product", product, list(lags["product"]))
+    row = lags[lags["product"] == product].iloc[0]
+    where = row["first_where"]
+    text = (f"**{product}** ({row['platform']}): first {row['first_kind']} on "
+            f"{format_date(row['first_date'])} in {where}")
+    if pd.notna(row["worldwide_date"]):
+        text += f", worldwide on {format_date(row['worldwide_date'])}, {row['lag_days']} days later."
+    else:
+        text += "; the data records no worldwide launch."
+    return text
+
+
+def ads_gap(ds: Dataset) -> str:
+    """Years between Messenger's first home-screen ads and WhatsApp's first ads inside the app."""
+    messenger = rollouts.events(ds, platforms="Messenger", kinds="test")
+    messenger = messenger[messenger["product"] == "Messenger home-screen ads"]
+    whatsapp = rollouts.events(ds, platforms="WhatsApp", kinds=("announcement", "test", "launch"))
+    whatsapp = whatsapp[whatsapp["product"] == "WhatsApp Status ads"]
+    shelved = rollouts.events(ds, platforms="WhatsApp", kinds="shelved")
+    shelved = shelved[shelved["product"] == "WhatsApp Status ads"]
+    if messenger.empty or whatsapp.empty:
+        return "The data does not hold both Messenger's and WhatsApp's in-app ads."
+    first_messenger = messenger.iloc[0]["date"]
+    revived = whatsapp[whatsapp["date"] > shelved["date"].max()] if len(shelved) else whatsapp
+    first_whatsapp = (revived if len(revived) else whatsapp).iloc[0]
+    years = (first_whatsapp["date"] - first_messenger).days / 365.25
+    text = (f"Messenger tested ads in its app on {format_date(first_messenger)}; WhatsApp's own "
+            f"ads came {years:.1f} years later ({format_date(first_whatsapp['date'])}: "
+            f"{first_whatsapp['event']})")
+    if len(shelved):
+        text += f", after a first plan was shelved on {format_date(shelved.iloc[-1]['date'])}"
+    return text + "."
+
+
+def region_summary(ds: Dataset, region: str) -> str:
+    """Monetization events first seen in ``region``, and its B2B/B2C orientation where stated."""
+    firsts = rollouts.first_markets(ds)
+    here = firsts[firsts["region"] == region].sort_values("first_date")
+    lines = [f"In **{region}**:"]
+    for row in here.itertuples():
+        lines.append(f"- {row.platform}: first local event on {format_date(row.first_date)} "
+                     f"({row.first_event}); {row.events} local event(s) in all")
+    if here.empty:
+        lines.append("- no local monetization event in the data; only worldwide ones reached it")
+    stated = regions.orientation(ds)
+    stated = stated[(stated["region"] == region) & stated["country"].isna()]
+    for row in stated.itertuples():
+        lines.append(f"- business use of {row.platform} is mainly **{row.orientation}** ({row.year})")
+    return "\n".join(lines)
+
+
+def largest_figure(ds: Dataset, metric: str, platform=None) -> str:
+    """The place with the largest newest figure of a regional metric."""
+    table = regions.compare(ds, metric, platform=platform)
+    top = table.iloc[0]
+    who = f"{top['platform']} " if pd.notna(top["platform"]) else ""
+    return (f"The largest figure for *{metric.replace('_', ' ')}* is {top['label']}: "
+            f"{who}{format_value(top['value'], top['unit'])} ({top['year']}), "
+            f"of {len(table)} places with figures.")
+
+
+def peer_summary(ds: Dataset, as_of=None) -> str:
+    """Fastest and slowest to paid tools, and where Meta's apps stand among the peers."""
+    paths = peers.monetization_paths(ds, as_of=as_of).dropna(subset=["years_to_stage3"])
+    paths = paths.sort_values("years_to_stage3")
+    fastest, slowest = paths.iloc[0], paths.iloc[-1]
+    meta = paths[~paths["peer"]]
+    lines = [
+        f"Fastest from launch to paid tools: **{fastest['platform']}** "
+        f"({fastest['years_to_stage3']:g} years); slowest: **{slowest['platform']}** "
+        f"({slowest['years_to_stage3']:g} years).",
+        "Meta's apps: " + ", ".join(f"{r.platform} {r.years_to_stage3:g} years"
+                                    for r in meta.itertuples()) + ".",
+    ]
+    never = peers.monetization_paths(ds, as_of=as_of)
+    never = never[never["stage3"].isna()]
+    if len(never):
+        lines.append("No paid tools yet: " + ", ".join(map(str, never["platform"])) + ".")
+    return " ".join(lines)
+
