@@ -11,7 +11,7 @@ from matplotlib.patches import Patch
 
 from . import checks, growth, peers, regions, rollouts, stages, style
 from .data import Dataset
-from .schema import REGIONS, STAGE_NAMES, WORLDWIDE
+from .schema import MULTIPLE_REGIONS, REGIONS, STAGE_NAMES, WORLDWIDE
 
 _EVENT_KINDS_SHOWN = ("test", "launch", "expansion", "shelved")
 
@@ -110,6 +110,7 @@ def user_growth(ds: Dataset, *, platforms=None, metric: str = "mau", log: bool =
     series = growth.monthly_series(ds, platforms, metric)
     limit = checks.timestamp("as_of", as_of) if as_of is not None else None
     if limit is not None:
+        checks.within("as_of", limit, ds.stages["started"].min(), ds.latest, "the data")
         series = series[series["date"] <= limit]
         if series.empty:
             raise ValueError(f"no {metric} figures on or before as_of {limit.date()}")
@@ -117,14 +118,15 @@ def user_growth(ds: Dataset, *, platforms=None, metric: str = "mau", log: bool =
     source_ids = []
     for platform, line in series.groupby("platform", observed=True):
         color = style.platform_color(platform)
-        ax.plot(line["date"], line["users_millions"], color=color, label=str(platform), linewidth=2,
-                gid=f"line-{platform}", **kwargs)
+        ax.plot(line["date"], line["users_millions"],
+                **{"color": color, "label": str(platform), "linewidth": 2, "gid": f"line-{platform}",
+                   **kwargs})
         points = counts[(counts["platform"] == platform) & (counts["metric"] == metric)]
         if limit is not None:
             points = points[points["date"] <= limit]
         ax.scatter(points["date"], points["users_millions"], color=color, s=14, zorder=3)
         source_ids += list(points["source_id"])
-        if mark_stages and metric == "mau":
+        if mark_stages and metric == "mau" and str(platform) in stages.platforms_with_stages(ds):
             entries = stages.stage_entries(ds, str(platform), as_of=limit)
             entries = entries[(entries["stage"].astype(int) >= 2) & entries["mau_at_entry"].notna()]
             for entry in entries.itertuples():
@@ -161,7 +163,7 @@ def users_at_stage_entry(ds: Dataset, *, platforms=None, ax=None, **kwargs):
     entries = stages.stage_entries(ds, platforms)
     entries = entries[(entries["stage"].astype(int) >= 2) & entries["mau_at_entry"].notna()]
     if entries.empty:
-        raise ValueError("no platform in the selection has user figures at a stage 2 or 3 entry")
+        raise ValueError(f"none of platforms={platforms!r} has user figures at a stage 2 or 3 entry")
     shown = [str(p) for p in entries["platform"].cat.remove_unused_categories().cat.categories]
     width = 0.38
     for offset, stage in ((-width / 2, 2), (width / 2, 3)):
@@ -197,9 +199,11 @@ def rollout_timeline(ds: Dataset, *, platforms=None, kinds=None, as_of=None, ax=
     shown = rollouts.events(ds, platforms=platforms, kinds=kinds, as_of=as_of)
     if shown.empty:
         raise ValueError(f"no events for platforms={platforms!r}, kinds={kinds!r}, as_of={as_of!r}")
-    rows = [WORLDWIDE, *REGIONS]
-    lanes = shown.assign(lane=shown["regions"].where(shown["region"] != WORLDWIDE, WORLDWIDE)
-                         .str.split(", ")).explode("lane")
+    # An event without country codes sits on the lane of its region column.
+    lane = shown["regions"].where(shown["regions"] != "", shown["region"].astype(str))
+    lanes = shown.assign(lane=lane.where(shown["region"] != WORLDWIDE, WORLDWIDE).str.split(", "))
+    lanes = lanes.explode("lane")
+    rows = [WORLDWIDE, *REGIONS] + ([MULTIPLE_REGIONS] if (lanes["lane"] == MULTIPLE_REGIONS).any() else [])
     lanes = lanes[lanes["lane"].isin(rows)]
     for (platform, kind), group in lanes.groupby(["platform", "kind"], observed=True):
         jitter = (group["platform"].cat.codes % 5 - 2) * 0.08
@@ -262,8 +266,8 @@ def peer_comparison(ds: Dataset, *, platforms=None, as_of=None, ax=None, **kwarg
     for y, row in paths.iterrows():
         color = style.platform_color(row["platform"])
         reach = row["years_to_stage3"] if pd.notna(row["years_to_stage3"]) else row["years_to_stage2"]
-        ax.plot([0, reach], [y, y], color=color, linewidth=2, alpha=0.5, gid=f"path-{row['platform']}",
-                **kwargs)
+        ax.plot([0, reach], [y, y], **{"color": color, "linewidth": 2, "alpha": 0.5,
+                                         "gid": f"path-{row['platform']}", **kwargs})
         ax.scatter([row["years_to_stage2"]], [y], s=60, facecolor="white", edgecolor=color,
                    linewidth=2, zorder=3, gid="stage-2")
         if pd.notna(row["years_to_stage3"]):
@@ -281,6 +285,9 @@ def peer_comparison(ds: Dataset, *, platforms=None, as_of=None, ax=None, **kwarg
                       label="stage 2: business tools"),
                Line2D([], [], marker="o", linestyle="", color="#424242", label="stage 3: paid tools")]
     ax.legend(handles=handles, loc="lower right", fontsize=8)
-    entries = stages.stage_entries(ds, [str(p) for p in paths["platform"]], as_of=as_of)
-    style.add_source_note(ax, style.source_note(ds, entries["source_id"]))
+    shown = [str(p) for p in paths["platform"]]
+    entries = stages.stage_entries(ds, shown, as_of=as_of)
+    launches = ds.platforms.loc[ds.platforms["platform"].isin(shown), "source_id"]
+    cited = [*launches, *entries.loc[entries["stage"].astype(int) >= 2, "source_id"]]
+    style.add_source_note(ax, style.source_note(ds, cited))
     return ax

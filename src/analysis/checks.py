@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import numbers
 from collections.abc import Iterable
 
 import pandas as pd
@@ -36,7 +37,7 @@ def choices(name: str, values, valid: Iterable) -> list:
 def timestamp(name: str, value) -> pd.Timestamp:
     """Parse a date given as text, date or Timestamp; raise ValueError saying what is accepted."""
     result = None
-    if not isinstance(value, (int, float)):  # pandas reads a bare number as nanoseconds since 1970
+    if not isinstance(value, numbers.Number):  # pandas reads a bare number as nanoseconds since 1970
         try:
             result = pd.Timestamp(value)
         except (TypeError, ValueError):

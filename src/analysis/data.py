@@ -61,7 +61,7 @@ class Dataset:
     @property
     def platform_names(self) -> list[str]:
         """The platforms in the dataset, in the schema's order."""
-        return [str(p) for p in self.platforms["platform"]]
+        return [str(p) for p in self.platforms["platform"].sort_values()]
 
 
 @dataclass

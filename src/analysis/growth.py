@@ -83,11 +83,13 @@ def monthly_series(ds: Dataset, platforms=None, metric: str = "mau") -> pd.DataF
     """
     checks.choice("metric", metric, METRICS)
     with_figures = _platforms_with(ds, metric)
+    if not with_figures:
+        raise ValueError(f"no platform has {metric!r} figures in the data")
     frames = []
     for platform in checks.choices("platform", platforms, with_figures):
         series = reported(ds, platform, metric)
         months = pd.date_range(series.index[0], series.index[-1], freq="MS")
-        dates = months.union(series.index[[0, -1]])
+        dates = months.union(series.index[[0, -1]].unique())
         frames.append(pd.DataFrame({"platform": platform, "date": dates,
                                     "users_millions": _interpolate(series, dates)}))
     result = pd.concat(frames, ignore_index=True)

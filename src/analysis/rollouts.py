@@ -42,7 +42,9 @@ def events(ds: Dataset, *, platforms=None, region=None, kinds=None, stage=None, 
     if stage is not None:
         mask &= table["stage"] == checks.choice("stage", stage, (2, 3))
     if as_of is not None:
-        mask &= table["date"] <= checks.timestamp("as_of", as_of)
+        when = checks.timestamp("as_of", as_of)
+        checks.within("as_of", when, ds.stages["started"].min(), ds.latest, "the rollouts")
+        mask &= table["date"] <= when
     touched = event_regions(ds)
     if region is not None:
         checks.choice("region", region, REGIONS)
@@ -90,6 +92,8 @@ def launch_lags(ds: Dataset, platforms=None) -> pd.DataFrame:
             "worldwide_date": worldwide_date,
             "lag_days": (worldwide_date - first["date"]).days if len(worldwide) else pd.NA,
         })
+    if not rows:
+        raise ValueError(f"no tests, launches or expansions for platforms={platforms!r}")
     result = pd.DataFrame(rows)
     result["lag_days"] = result["lag_days"].astype("Int64")
     return result.sort_values("first_date", kind="stable").reset_index(drop=True)
@@ -107,6 +111,8 @@ def first_markets(ds: Dataset, platforms=None) -> pd.DataFrame:
     table = events(ds, platforms=platforms, kinds=("test", "launch", "expansion"))
     table = table.assign(region_touched=table["regions"].str.split(", ")).explode("region_touched")
     table = table[table["region_touched"].isin(REGIONS)]
+    if table.empty:
+        raise ValueError(f"no local (non-worldwide) events for platforms={platforms!r}")
     grouped = table.groupby(["platform", "region_touched"], observed=True, sort=False)
     result = grouped.agg(first_date=("date", "min"), first_event=("event", "first"),
                          events=("event", "size")).reset_index()

@@ -65,6 +65,8 @@ def stage_entries(ds: Dataset, platforms=None, as_of=None) -> pd.DataFrame:
     end = _as_of(ds, as_of)
     rows = ds.stages[ds.stages["platform"].isin(selected) & (ds.stages["started"] <= end)]
     rows = rows.sort_values(["platform", "stage"]).reset_index(drop=True)
+    if rows.empty:
+        raise ValueError(f"none of {', '.join(selected)} had launched by {end.date()}")
     ended = rows.groupby("platform", observed=True)["started"].shift(-1)
     result = pd.DataFrame({
         "platform": rows["platform"],

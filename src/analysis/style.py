@@ -55,7 +55,7 @@ def format_users(millions: float, *, suffix: str = " users") -> str:
     """1200 -> '1.2 B users', 850 -> '850 M users', 4.7 -> '4.7 M users'."""
     if pd.isna(millions):
         return "not reported"
-    if millions >= 1000:
+    if millions >= 999.5:  # what would print as "1000 M" is a billion
         text = f"{millions / 1000:.2f}".rstrip("0").rstrip(".") + " B"
     elif millions >= 10:
         text = f"{millions:.0f} M"
@@ -109,6 +109,9 @@ def source_note(ds, source_ids, *, limit: int = 4) -> str:
     ids = pd.unique(pd.Series(list(source_ids), dtype="string").dropna())
     if len(ids) == 0:
         raise ValueError("a chart needs at least one source id for its source note")
+    unknown = [i for i in ids if i not in set(ds.sources["source_id"])]
+    if unknown:
+        raise ValueError(f"unknown source_id {unknown[0]!r}; it is not in sources.csv")
     table = ds.sources.set_index("source_id").loc[list(ids)]
     cited = table.assign(year=table["published"].dt.year.astype("Int64").astype("string").fillna("n.d."))
     by_publisher = cited.groupby("publisher").agg(n=("year", "size"), years=("year", "min"))

@@ -1,0 +1,168 @@
+"""regions: regional comparisons, users by country, business adoption, B2B/B2C orientation.
+
+The miniature dataset's regions table (tests/factory.py):
+  Asia-Pacific  IN WhatsApp users                     200 millions 2017
+  Asia-Pacific  IN WhatsApp users                     400 millions 2019
+  Latin America BR WhatsApp users                     120 millions 2018
+  Asia-Pacific  IN WhatsApp smb_say_helps_grow         84 percent  2018   (hand-made, not real data)
+  Latin America BR (none)   enterprises_with_profile   72 percent  2021
+and orientations: Europe WhatsApp B2C 2019, Latin America WhatsApp B2B 2019.
+"""
+
+import re
+
+import pandas as pd
+import pytest
+from factory import BASE, make_dataset
+
+from analysis import regions
+
+
+@pytest.fixture(scope="module")
+def mini(tmp_path_factory):
+    return make_dataset(tmp_path_factory.mktemp("regions") / "d")
+
+
+def fact(region, country, platform, metric, value, year, unit="millions"):
+    return (region, country, platform, metric, str(value), unit, str(year), "src-b", "")
+
+
+# --- metrics -----------------------------------------------------------------------------------
+
+
+def test_metrics_lists_the_most_common_first(mini):
+    names = regions.metrics(mini)
+    assert names[0] == "users"
+    assert sorted(names[1:]) == ["enterprises_with_profile", "smb_say_helps_grow"]
+
+
+# --- compare -----------------------------------------------------------------------------------
+
+
+def test_compare_keeps_the_newest_figure_per_place_largest_first(mini):
+    table = regions.compare(mini, "users")
+    assert list(zip(table["label"], table["value"], table["year"])) == [
+        ("India", 400, 2019), ("Brazil", 120, 2018)]
+
+
+def test_compare_can_keep_every_year(mini):
+    table = regions.compare(mini, "users", latest=False)
+    assert list(table["value"]) == [400, 200, 120]
+
+
+def test_compare_filters_by_year(mini):
+    table = regions.compare(mini, "users", year=2017)
+    assert list(zip(table["label"], table["value"])) == [("India", 200)]
+
+
+def test_compare_filters_by_region(mini):
+    assert list(regions.compare(mini, "users", region="Latin America")["label"]) == ["Brazil"]
+
+
+def test_compare_filters_by_platform(tmp_path):
+    rows = [*BASE["regions"], fact("Asia-Pacific", "IN", "Instagram", "users", 210, 2021)]
+    table = regions.compare(make_dataset(tmp_path / "d", regions=rows), "users", platform="Instagram")
+    assert list(zip(table["label"], table["value"])) == [("India", 210)]
+
+
+def test_compare_labels_a_region_wide_figure_with_the_region(tmp_path):
+    rows = [*BASE["regions"], fact("Latin America", "", "WhatsApp", "users", 300, 2018)]
+    table = regions.compare(make_dataset(tmp_path / "d", regions=rows), "users")
+    assert list(table["label"]) == ["India", "Latin America", "Brazil"]
+
+
+def test_compare_returns_the_documented_columns(mini):
+    table = regions.compare(mini, "enterprises_with_profile")
+    documented = {"label", "region", "country", "platform", "value", "unit", "year", "source_id", "note"}
+    assert documented <= set(table.columns)
+    assert (table["unit"] == "percent").all()
+    assert pd.isna(table["platform"].iloc[0])  # a fact about messaging apps in general
+
+
+def test_compare_refuses_an_unknown_metric_listing_the_metrics(mini):
+    with pytest.raises(ValueError, match="unknown metric 'user'.*valid values: users, "):
+        regions.compare(mini, "user")
+
+
+def test_compare_refuses_a_platform_without_figures_for_the_metric(mini):
+    with pytest.raises(ValueError, match="unknown platform 'Telegram'; valid values: WhatsApp$"):
+        regions.compare(mini, "users", platform="Telegram")
+
+
+def test_compare_refuses_an_unknown_region_listing_the_regions(mini):
+    message = "unknown region 'Worldwide'; valid values: North America, Latin America"
+    with pytest.raises(ValueError, match=message):
+        regions.compare(mini, "users", region="Worldwide")
+
+
+def test_compare_says_which_years_have_figures_when_none_match(mini):
+    message = ("no 'users' figures for platform=None, region=None, year=2030; "
+               "years with figures: [2017, 2018, 2019]")
+    with pytest.raises(ValueError, match=re.escape(message)):
+        regions.compare(mini, "users", year=2030)
+
+
+def test_compare_refuses_a_region_without_figures(mini):
+    with pytest.raises(ValueError, match="no 'users' figures for platform=None, region='Europe'"):
+        regions.compare(mini, "users", region="Europe")
+
+
+# --- users_by_country --------------------------------------------------------------------------
+
+
+def test_users_by_country_is_whatsapp_by_default(mini):
+    table = regions.users_by_country(mini)
+    assert list(zip(table["label"], table["value"])) == [("India", 400), ("Brazil", 120)]
+
+
+def test_users_by_country_refuses_a_platform_without_user_figures(mini):
+    with pytest.raises(ValueError, match="unknown platform 'Messenger'; valid values: WhatsApp"):
+        regions.users_by_country(mini, "Messenger")
+
+
+# --- business metrics and adoption -------------------------------------------------------------
+
+
+def test_business_metrics_pick_metrics_about_business_use(mini):
+    assert sorted(regions.business_metrics(mini)) == ["enterprises_with_profile", "smb_say_helps_grow"]
+
+
+def test_business_adoption_stacks_every_business_metric(mini):
+    table = regions.business_adoption(mini)
+    assert sorted(zip(table["metric"], table["label"], table["value"])) == [
+        ("enterprises_with_profile", "Brazil", 72), ("smb_say_helps_grow", "India", 84)]
+
+
+# --- orientation -------------------------------------------------------------------------------
+
+
+def test_orientation_follows_the_regions_order_not_the_alphabet(mini):
+    table = regions.orientation(mini)
+    assert list(zip(table["region"], table["orientation"])) == [("Latin America", "B2B"), ("Europe", "B2C")]
+    assert list(table.columns) == ["region", "country", "platform", "orientation", "year", "source_id"]
+
+
+# --- the real data -----------------------------------------------------------------------------
+
+
+def test_real_india_has_the_most_whatsapp_users(ds):
+    top = regions.users_by_country(ds).iloc[0]
+    assert (top["label"], top["value"], top["year"]) == ("India", 530, 2021)
+
+
+def test_real_users_by_country_has_one_row_per_country(ds):
+    table = regions.users_by_country(ds)
+    assert table["country"].is_unique
+    assert table.set_index("label").loc["Brazil", "year"] == 2018
+
+
+def test_real_business_metrics(ds):
+    assert set(regions.business_metrics(ds)) == {
+        "smb_say_messaging_very_personal", "enterprises_with_profile", "business_app_mau",
+        "digitized_smb_prefer_for_sales", "enterprises_selling_online_via_messaging_apps",
+        "consumers_messaging_businesses_more_than_before_pandemic"}
+
+
+def test_real_orientation_regions_in_schema_order(ds):
+    assert list(regions.orientation(ds)["region"]) == [
+        "North America", "Latin America", "Europe", "Middle East & Africa"]

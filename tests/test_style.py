@@ -1,0 +1,267 @@
+"""style: colours, number and date formats, axis formatters and source notes."""
+
+import datetime as dt
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib as mpl  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from factory import BASE, make_dataset  # noqa: E402
+from matplotlib.colors import to_hex  # noqa: E402
+
+from analysis import style  # noqa: E402
+from analysis.schema import PLATFORMS  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+# --- format_users ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("millions, expected", [
+    (1200, "1.2 B users"),
+    (850, "850 M users"),
+    (4.7, "4.7 M users"),
+    (1000, "1 B users"),
+    (1234, "1.23 B users"),
+    (2000, "2 B users"),
+    (10, "10 M users"),
+    (12.4, "12 M users"),
+    (5, "5 M users"),
+    (0.5, "0.5 M users"),
+])
+def test_format_users(millions, expected):
+    assert style.format_users(millions) == expected
+
+
+@pytest.mark.parametrize("missing", [np.nan, None, pd.NA, float("nan")])
+def test_format_users_missing_is_not_reported(missing):
+    assert style.format_users(missing) == "not reported"
+
+
+def test_format_users_suffix():
+    assert style.format_users(850, suffix="") == "850 M"
+    assert style.format_users(1500, suffix=" MAU") == "1.5 B MAU"
+
+
+def test_format_users_just_under_a_billion_rounds_to_billions():
+    # 999.6 M rounds to 1000 M: it must read as a billion, not "1000 M"
+    assert style.format_users(999.6) == "1 B users"
+
+
+# --- format_value ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value, unit, expected", [
+    (84, "percent", "84 %"),
+    (12.5, "percent", "12.5 %"),
+    (120, "millions", "120 M"),
+    (1500, "millions", "1.5 B"),
+    (4.7, "millions", "4.7 M"),
+    (10.6, "usd_billions", "$10.6 B"),
+    (3, "usd_billions", "$3 B"),
+    (7, "stores", "7 stores"),
+])
+def test_format_value_per_unit(value, unit, expected):
+    assert style.format_value(value, unit) == expected
+
+
+# --- format_date -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("date, expected", [
+    ("2016-11-02", "2 Nov 2016"),
+    (pd.Timestamp("2020-01-31"), "31 Jan 2020"),
+    (dt.date(2009, 2, 24), "24 Feb 2009"),
+    (dt.datetime(2021, 12, 5, 14, 30), "5 Dec 2021"),
+])
+def test_format_date(date, expected):
+    assert style.format_date(date) == expected
+
+
+# --- colours ---------------------------------------------------------------------------------
+
+
+def test_platform_color_known_platform():
+    assert style.platform_color("WhatsApp") == "#25D366"
+    assert style.platform_color("Messenger") == style.PLATFORM_COLORS["Messenger"]
+
+
+def test_platform_color_of_categorical_value():
+    value = pd.Categorical(["Telegram"], categories=list(PLATFORMS))[0]
+    assert style.platform_color(value) == style.PLATFORM_COLORS["Telegram"]
+
+
+@pytest.mark.parametrize("value", [None, np.nan, pd.NA, "Unknown app"])
+def test_platform_color_falls_back_to_grey(value):
+    assert style.platform_color(value) == style.NO_PLATFORM_COLOR
+
+
+def test_every_platform_has_its_own_colour():
+    colours = [style.PLATFORM_COLORS[p] for p in PLATFORMS]
+    normalized = {to_hex(c) for c in colours}
+    assert len(normalized) == len(PLATFORMS)
+    assert to_hex(style.NO_PLATFORM_COLOR) not in normalized
+    assert set(style.PLATFORM_COLORS) == set(PLATFORMS)
+
+
+def test_stage_colours_are_distinct_and_cover_every_stage():
+    assert set(style.STAGE_COLORS) == {1, 2, 3}
+    assert len({to_hex(c) for c in style.STAGE_COLORS.values()}) == 3
+
+
+# --- axes helpers ----------------------------------------------------------------------------
+
+
+def test_users_axis_formats_millions():
+    _, ax = plt.subplots()
+    style.users_axis(ax)
+    formatter = ax.yaxis.get_major_formatter()
+    assert formatter(500, 0) == "500 M"
+    assert formatter(1500, 0) == "1.5 B"
+    assert formatter(2.5, 0) == "2.5 M"
+    assert formatter(0, 0) == "0"
+    assert formatter(-100, 0) == "0"
+
+
+def test_users_axis_on_x_leaves_y_alone():
+    _, ax = plt.subplots()
+    before = ax.yaxis.get_major_formatter()
+    style.users_axis(ax, "x")
+    assert ax.xaxis.get_major_formatter()(1000, 0) == "1 B"
+    assert ax.yaxis.get_major_formatter() is before
+
+
+@pytest.mark.parametrize("start, end, step", [
+    ("2014-01-01", "2019-01-01", 1),
+    ("2005-01-01", "2020-01-01", 2),
+    ("1990-01-01", "2020-01-01", 5),
+])
+def test_year_axis_labels_plain_years(start, end, step):
+    _, ax = plt.subplots()
+    ax.plot(pd.to_datetime([start, end]), [0, 1])
+    ax.set_xlim(pd.Timestamp(start), pd.Timestamp(end))
+    style.year_axis(ax)
+    ax.figure.canvas.draw()
+    labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert labels and all(label.isdigit() and len(label) == 4 for label in labels)
+    years = [int(label) for label in labels]
+    assert all(b - a == step for a, b in zip(years, years[1:]))
+
+
+def test_use_theme_sets_rcparams():
+    with mpl.rc_context():
+        style.use_theme()
+        assert mpl.rcParams["axes.spines.top"] is False
+        assert mpl.rcParams["axes.titlelocation"] == "left"
+        assert mpl.rcParams["legend.frameon"] is False
+
+
+# --- source notes ----------------------------------------------------------------------------
+
+SOURCES = [
+    *BASE["sources"],
+    ("alpha-2019", "Alpha Times", "A1", "2019-03-01", "https://example.org/1", "en", ""),
+    ("alpha-2015", "Alpha Times", "A2", "2015-05-01", "https://example.org/2", "en", ""),
+    ("beta-2010", "Beta Daily", "B", "2010-01-01", "https://example.org/3", "en", ""),
+    ("gamma-2012", "Gamma Wire", "G", "2012-01-01", "https://example.org/4", "en", ""),
+    ("delta-nd", "Delta Post", "D", "", "https://example.org/5", "en", ""),
+    ("eps-2020", "Epsilon Blog", "E", "2020-01-01", "https://example.org/6", "en", ""),
+    ("gamma-2016", "Gamma Wire", "G2", "2016-01-01", "https://example.org/7", "en", ""),
+    ("gamma-2018", "Gamma Wire", "G3", "2018-01-01", "https://example.org/8", "en", ""),
+]
+
+
+@pytest.fixture(scope="module")
+def notes_ds(tmp_path_factory):
+    return make_dataset(tmp_path_factory.mktemp("style") / "data", sources=SOURCES)
+
+
+def test_source_note_single_source(notes_ds):
+    assert style.source_note(notes_ds, ["src-a"]) == "Sources: Example News 2017 (data/sources.csv)"
+
+
+def test_source_note_most_cited_publisher_first_then_earliest_year(notes_ds):
+    ids = ["eps-2020", "beta-2010", "alpha-2019", "alpha-2015"]
+    assert style.source_note(notes_ds, ids) == (
+        "Sources: Alpha Times 2015; Beta Daily 2010; Epsilon Blog 2020 (data/sources.csv)")
+
+
+def test_source_note_counts_sources_per_publisher(notes_ds):
+    ids = ["alpha-2019", "alpha-2015", "gamma-2012", "gamma-2016", "gamma-2018", "beta-2010"]
+    note = style.source_note(notes_ds, ids)
+    assert note == "Sources: Gamma Wire 2012; Alpha Times 2015; Beta Daily 2010 (data/sources.csv)"
+
+
+def test_source_note_repeated_ids_counted_once(notes_ds):
+    note = style.source_note(notes_ds, ["src-a", "src-a", "src-a", "src-b"])
+    assert note.count("Example News") == 1
+    assert note == "Sources: Example News 2017; Example Blog 2018 (data/sources.csv)"
+
+
+def test_source_note_undated_source(notes_ds):
+    assert style.source_note(notes_ds, ["delta-nd"]) == "Sources: Delta Post n.d. (data/sources.csv)"
+
+
+def test_source_note_limit_and_more(notes_ds):
+    ids = ["src-a", "src-b", "alpha-2015", "beta-2010", "gamma-2012", "delta-nd", "eps-2020"]
+    note = style.source_note(notes_ds, ids)
+    assert note.startswith("Sources: ")
+    assert note.endswith("; and 3 more (data/sources.csv)")
+    assert note.count(";") == 4  # four publishers, then "and 3 more"
+    shorter = style.source_note(notes_ds, ids, limit=2)
+    assert shorter.endswith("; and 5 more (data/sources.csv)")
+    assert shorter.count(";") == 2
+
+
+def test_source_note_exactly_at_limit_has_no_more(notes_ds):
+    note = style.source_note(notes_ds, ["src-a", "src-b", "beta-2010", "gamma-2012"])
+    assert "more" not in note
+    assert note.count(";") == 3
+
+
+def test_source_note_ignores_missing_ids(notes_ds):
+    note = style.source_note(notes_ds, pd.Series(["src-a", None, pd.NA], dtype="string"))
+    assert note == "Sources: Example News 2017 (data/sources.csv)"
+
+
+@pytest.mark.parametrize("ids", [[], [None], pd.Series([], dtype="string")])
+def test_source_note_needs_an_id(notes_ds, ids):
+    with pytest.raises(ValueError, match="at least one source id"):
+        style.source_note(notes_ds, ids)
+
+
+def test_source_note_unknown_id_raises(notes_ds):
+    with pytest.raises((KeyError, ValueError), match="no-such-source"):
+        style.source_note(notes_ds, ["src-a", "no-such-source"])
+
+
+def test_add_and_find_source_note_round_trip():
+    _, (ax, other) = plt.subplots(1, 2)
+    assert style.find_source_note(ax) is None
+    ax.set_title("A title")
+    ax.annotate("not a note", (0.5, 0.5))
+    note = style.add_source_note(ax, "Sources: Example News 2017 (data/sources.csv)")
+    assert note.get_gid() == style.SOURCE_NOTE_GID == "source-note"
+    found = style.find_source_note(ax)
+    assert found is note
+    assert found.get_text() == "Sources: Example News 2017 (data/sources.csv)"
+    assert style.find_source_note(other) is None
+
+
+def test_source_note_sits_below_the_axes_and_clears_an_axis_label():
+    _, (bare, labelled) = plt.subplots(1, 2)
+    labelled.set_xlabel("Years")
+    low = style.add_source_note(labelled, "x")
+    high = style.add_source_note(bare, "x")
+    assert high.xyann[1] < 0 and low.xyann[1] < high.xyann[1]
+    assert low.xycoords == "axes fraction"
