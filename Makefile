@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help test lab figures datapackage lock clean
+.PHONY: help test briefings lab figures datapackage lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -17,6 +17,9 @@ $(INSTALLED): pyproject.toml constraints.txt
 
 test: $(INSTALLED) ## Run the test suite (sets up .venv first)
 	$(BIN)/python -m pytest
+
+briefings: $(INSTALLED) ## Render every briefing and reports/index.html
+	$(BIN)/briefing --all --out reports
 
 lab: $(INSTALLED) ## Open JupyterLab on the notebooks in the project's environment
 	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable '.[lab]'

@@ -46,7 +46,7 @@ def test_notebook_follows_the_conventions(name):
     assert book.cells[0].cell_type == "markdown" and book.cells[0].source.startswith("# ")
     tagged = [i for i, c in enumerate(book.cells) if "parameters" in c.metadata.get("tags", [])]
     assert tagged == [1], "exactly one parameters cell, right after the title"
-    assert "analysis.load()" in book.cells[2].source, "the setup cell follows the parameters"
+    assert "analysis.load(" in book.cells[2].source, "the setup cell follows the parameters"
     for cell in book.cells:
         if cell.cell_type != "code":
             continue

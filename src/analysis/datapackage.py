@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
+from .files import write_atomic
 from .schema import TABLES, Field, Table
 
 _TYPES = {"string": "string", "date": "date", "number": "number", "integer": "integer",
@@ -84,17 +83,7 @@ def _field(field: Field) -> dict:
 
 def write(path: str | Path) -> Path:
     """Write the descriptor to ``path`` atomically (temporary file, then rename)."""
-    path = Path(path)
-    text = json.dumps(descriptor(), indent=2, ensure_ascii=False) + "\n"
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
-    return path
+    return write_atomic(path, json.dumps(descriptor(), indent=2, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,66 @@
+"""Executed notebook to one self-contained HTML page: no code, no parameters, no stderr, a table of contents."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+_HEADING = re.compile(r'<h2 id="([^"]+)">(.*?)<a class="anchor-link"')
+
+
+class DropNoise(Preprocessor):
+    """Remove stderr streams, warnings and error outputs: a briefing never shows a traceback."""
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs
+                            if o.output_type != "error"
+                            and not (o.output_type == "stream" and o.name == "stderr")]
+        return cell, resources
+
+
+def to_html(notebook: nbformat.NotebookNode, title: str) -> str:
+    """Render an executed notebook as the briefing page.
+
+    Parameters
+    ----------
+    notebook : NotebookNode
+        An executed notebook (papermill's output).
+    title : str
+        The page title.
+
+    Returns
+    -------
+    str
+        The HTML page, with a table of contents after the first heading.
+    """
+    exporter = HTMLExporter(template_name="briefing", extra_template_basedirs=[str(TEMPLATES)],
+                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags={"parameters", "injected-parameters"}), enabled=True)
+    exporter.register_preprocessor(DropNoise(), enabled=True)
+    notebook = nbformat.from_dict(notebook)
+    notebook.metadata["title"] = title
+    html, _ = exporter.from_notebook_node(notebook)
+    return _add_contents(html)
+
+
+def _add_contents(html: str) -> str:
+    links = "".join(f'<li><a href="#{anchor}">{text}</a></li>' for anchor, text in _HEADING.findall(html))
+    nav = f'<nav class="toc"><h4>Contents</h4><ol>{links}</ol></nav>'
+    return html.replace("</h1>", "</h1>" + nav, 1) if "</h1>" in html else nav + html
+
+
+def page(title: str, body: str) -> str:
+    """A minimal self-contained HTML page (used for the index)."""
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+            "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}"
+            "table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:4px 10px;"
+            "text-align:left}.failed{color:#B71C1C;font-weight:600}</style></head>"
+            f"<body>{body}</body></html>\n")

@@ -1,0 +1,260 @@
+"""The briefing's content for one platform, region and date: HTML sections with every data text escaped."""
+
+from __future__ import annotations
+
+from html import escape
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from . import __version__, charts, growth, params, peers, regions, rollouts, stages
+from .data import Dataset
+from .style import format_date, format_users, format_value
+
+_EVENT_COLUMNS = ("date", "event", "kind", "product", "regions")
+
+
+class Briefing:
+    """Computes each section of a briefing and keeps the sources it cites, in order."""
+
+    def __init__(self, ds: Dataset, platform: str, region: str | None = None, as_of=None):
+        checked = params.check(ds, platform=platform, region=region, as_of=as_of)
+        if platform not in stages.platforms_with_stages(ds):
+            raise params.ParameterError(
+                f"parameter 'platform': {platform!r} has no stage data; valid values: "
+                + ", ".join(stages.platforms_with_stages(ds)))
+        self.ds, self.platform, self.region, self.as_of = ds, platform, checked.region, checked.as_of
+        launched = ds.platforms.set_index("platform").loc[platform, "launched"]
+        if self.as_of < launched:
+            raise params.ParameterError(
+                f"parameter 'as_of': {self.as_of.date()} is before {platform} launched "
+                f"({launched.date()})")
+        self.cited: list[str] = []
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def _cite(self, source_ids) -> str:
+        """Record sources; return their citation marks, e.g. '[1, 3]'."""
+        numbers = []
+        for source_id in source_ids:
+            if source_id not in self.cited:
+                self.cited.append(source_id)
+            numbers.append(self.cited.index(source_id) + 1)
+        numbers = sorted(set(numbers))
+        return f'<sup class="cite">[{", ".join(map(str, numbers))}]</sup>' if numbers else ""
+
+    @property
+    def title(self) -> str:
+        return self.title_for(self.platform, self.region, self.as_of)
+
+    @staticmethod
+    def title_for(platform: str, region: str | None, as_of) -> str:
+        """'WhatsApp, Latin America: monetization briefing as of 28 Jan 2026'."""
+        focus = f", {region}" if region else ""
+        return f"{platform}{focus}: monetization briefing as of {format_date(as_of)}"
+
+    # --- sections ------------------------------------------------------------------------
+
+    def header(self) -> str:
+        """The briefing's title line and the 'Parameters used' block."""
+        rows = [("platform", self.platform), ("region", self.region or "all regions"),
+                ("as of", format_date(self.as_of))]
+        cells = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
+        return (f'<p class="subtitle">{escape(self.title)}</p>'
+                f'<div class="parameters"><h4>Parameters used</h4><table>{cells}</table></div>')
+
+    def standing(self) -> str:
+        """Where the platform stands on the three-stage path, and since when."""
+        entries = stages.stage_entries(self.ds, self.platform, as_of=self.as_of)
+        current = entries.iloc[-1]
+        items = []
+        for row in entries.itertuples():
+            users = f", with {format_users(row.mau_at_entry)}" if pd.notna(row.mau_at_entry) else ""
+            items.append(f"<li>Stage {int(row.stage)} ({escape(row.stage_name.lower())}) from "
+                         f"{format_date(row.started)}{users}: {escape(row.evidence)}"
+                         f"{self._cite([row.source_id])}</li>")
+        years = current["days_in_stage"] / 365.25
+        return (f"<p><strong>{escape(self.platform)}</strong> is in <strong>stage "
+                f"{int(current['stage'])}</strong> ({escape(current['stage_name'].lower())}), "
+                f"since {format_date(current['started'])}: {years:.1f} years by "
+                f"{format_date(self.as_of)}.</p><ul>{''.join(items)}</ul>")
+
+    def plot_stages(self):
+        """The stage lanes of the platform and its peers up to the date, events of the region."""
+        fig, ax = plt.subplots(figsize=(10, 4.8))
+        charts.stage_progression(self.ds, as_of=self.as_of, region=self.region, ax=ax)
+        return fig
+
+    def users(self) -> str:
+        """Monthly users on the date and their growth."""
+        counts = self.ds.user_counts
+        mine = counts[(counts["platform"] == self.platform) & (counts["date"] <= self.as_of)]
+        monthly = mine[mine["metric"] == "mau"]
+        if monthly.empty:
+            other = mine.sort_values("date").tail(1)
+            if other.empty:
+                return (f"<p>{escape(self.platform)} had published no user figure by "
+                        f"{format_date(self.as_of)}.</p>")
+            row = other.iloc[0]
+            return (f"<p>{escape(self.platform)} publishes no monthly active users; its latest figure "
+                    f"by then was {format_users(row['users_millions'])} ({escape(str(row['metric']))}, "
+                    f"{format_date(row['date'])}){self._cite([row['source_id']])}.</p>")
+        latest = monthly.sort_values("date").iloc[-1]
+        text = (f"<p>Latest announced figure: <strong>{format_users(latest['users_millions'])}</strong> "
+                f"monthly ({format_date(latest['date'])}){self._cite([latest['source_id']])}.")
+        rates = growth.growth_rates(self.ds, self.platform) if len(growth.reported(self.ds, self.platform)) > 1 else None
+        if rates is not None:
+            rates = rates[rates["end"] <= self.as_of]
+            if len(rates):
+                last = rates.iloc[-1]
+                text += (f" Between {format_date(last['start'])} and {format_date(last['end'])} it "
+                         f"grew {last['annual_growth']:.0%} a year.")
+        return text + "</p>"
+
+    def plot_users(self):
+        """The platform's user line beside Meta's apps, up to the date (or a note if none)."""
+        fig, ax = plt.subplots(figsize=(10, 4.2))
+        counts = self.ds.user_counts
+        early = counts[(counts["metric"] == "mau") & (counts["date"] <= self.as_of)]
+        shown = [p for p in self.ds.platform_names
+                 if p in set(early["platform"].astype(str)) and (p == self.platform or p in _META)]
+        if shown:
+            charts.user_growth(self.ds, platforms=shown, as_of=self.as_of, log=True, ax=ax)
+        else:
+            ax.set_axis_off()
+            ax.text(0.5, 0.5, "No monthly user figures by this date.", ha="center", va="center")
+        return fig
+
+    def events(self) -> str:
+        """The platform's monetization events so far, rows in the region highlighted."""
+        table = rollouts.events(self.ds, platforms=self.platform, as_of=self.as_of)
+        if table.empty:
+            return f"<p>No monetization events of {escape(self.platform)} by {format_date(self.as_of)}.</p>"
+        rows = []
+        for row in table.itertuples():
+            local = bool(self.region) and self.region in row.regions.split(", ")
+            cells = "".join(f"<td>{escape(_text(getattr(row, c)))}</td>" for c in _EVENT_COLUMNS)
+            rows.append(f'<tr class="{"in-region" if local else ""}">{cells}'
+                        f"<td>{self._cite([row.source_id])}</td></tr>")
+        head = "".join(f"<th>{escape(c)}</th>" for c in (*_EVENT_COLUMNS, "source"))
+        note = (f"<p>Rows in <strong>{escape(self.region)}</strong> are highlighted.</p>"
+                if self.region else "")
+        return f'{note}<table class="events"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+    def region_comparison(self) -> str:
+        """How the region compares: its first local events and its stated B2B/B2C orientation."""
+        if not self.region:
+            return "<p>No region was chosen; the regional chart shows users by country.</p>"
+        firsts = rollouts.first_markets(self.ds)
+        firsts = firsts[(firsts["region"] == self.region) & (firsts["first_date"] <= self.as_of)]
+        items = [f"<li>{escape(str(r.platform))}: first local event {format_date(r.first_date)}, "
+                 f"{escape(r.first_event)}</li>" for r in firsts.itertuples()]
+        stated = regions.orientation(self.ds)
+        stated = stated[stated["region"] == self.region]
+        items += [f"<li>Business use of {escape(str(r.platform))} is mainly <strong>{escape(str(r.orientation))}"
+                  f"</strong> ({r.year}){self._cite([r.source_id])}</li>" for r in stated.itertuples()]
+        if not items:
+            items = ["<li>No local monetization event or stated orientation in the data.</li>"]
+        return f"<p>In <strong>{escape(self.region)}</strong>:</p><ul>{''.join(items)}</ul>"
+
+    def plot_region(self):
+        """Users of the platform by country (or WhatsApp's, if it has none), region first."""
+        fig, ax = plt.subplots(figsize=(10, 4.2))
+        table = self.ds.regions
+        platform = self.platform if ((table["platform"] == self.platform) & (table["metric"] == "users")).any() else "WhatsApp"
+        charts.regional_comparison(self.ds, "users", platform=platform, region=self.region
+                                   if self._region_has_users(platform) else None, ax=ax)
+        return fig
+
+    def _region_has_users(self, platform) -> bool:
+        table = self.ds.regions
+        return bool(self.region) and bool(((table["platform"] == platform) & (table["metric"] == "users")
+                                           & (table["region"] == self.region)).any())
+
+    def peers_section(self) -> str:
+        """Launch to first paid tools, this platform beside the others."""
+        paths = peers.monetization_paths(self.ds, as_of=self.as_of)
+        mine = paths[paths["platform"] == self.platform].iloc[0]
+        ranked = paths.dropna(subset=["years_to_stage3"]).sort_values("years_to_stage3")
+        if pd.isna(mine["years_to_stage3"]):
+            position = f"{escape(self.platform)} had no paid business tools by then"
+        else:
+            place = list(ranked["platform"].astype(str)).index(self.platform) + 1
+            position = (f"{escape(self.platform)} took {mine['years_to_stage3']:g} years from launch to "
+                        f"paid tools, {_ordinal(place)} fastest of {len(ranked)} platforms that have them")
+        return f"<p>{position}.</p>"
+
+    def plot_peers(self):
+        """The peer comparison chart up to the date."""
+        fig, ax = plt.subplots(figsize=(10, 4.8))
+        charts.peer_comparison(self.ds, as_of=self.as_of, ax=ax)
+        return fig
+
+    def watch_next(self) -> str:
+        """Announced plans not yet launched by the date, and shelved plans."""
+        table = rollouts.events(self.ds, platforms=self.platform, as_of=self.as_of)
+        done = set(table.loc[table["kind"].isin(["test", "launch", "expansion"]), "product"])
+        shelved = set(table.loc[table["kind"] == "shelved", "product"])
+        open_plans = table[(table["kind"] == "announcement") & ~table["product"].isin(done | shelved)]
+        items = [f"<li>{escape(r.product)}: announced {format_date(r.date)}, {escape(r.event)}"
+                 f"{self._cite([r.source_id])}</li>" for r in open_plans.itertuples()]
+        items += [f"<li>{escape(p)} was shelved; watch for its return.</li>" for p in sorted(shelved)]
+        stage = stages.stage_at(self.ds, self.platform, self.as_of)
+        if stage < 3:
+            items.append(f"<li>The step to stage {stage + 1}: "
+                         f"{'paid tools for businesses' if stage == 2 else 'organic business use'}.</li>")
+        if not items:
+            items = ["<li>No open announcement in the data.</li>"]
+        return f"<ul>{''.join(items)}</ul>"
+
+    def regional_figures(self) -> str:
+        """The newest figures in the chosen region (or all regions), as a table."""
+        table = self.ds.regions
+        if self.region:
+            table = table[table["region"] == self.region]
+        table = table[table["year"] <= self.as_of.year].sort_values(["metric", "year"])
+        if table.empty:
+            return "<p>No regional figures for this selection.</p>"
+        names = self.ds.countries.set_index("country")["name"]
+        rows = "".join(
+            f"<tr><td>{escape(names.get(r.country, r.region) if pd.notna(r.country) else str(r.region))}</td>"
+            f"<td>{escape(_text(r.platform) or 'messaging apps')}</td><td>{escape(r.metric.replace('_', ' '))}</td>"
+            f"<td>{escape(format_value(r.value, r.unit))}</td><td>{r.year}</td><td>{self._cite([r.source_id])}</td></tr>"
+            for r in table.itertuples())
+        head = "".join(f"<th>{h}</th>" for h in ("place", "platform", "metric", "value", "year", "source"))
+        return f'<table class="figures"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+
+    def citations(self) -> str:
+        """The numbered list of every source cited above."""
+        sources = self.ds.sources.set_index("source_id")
+        items = []
+        for source_id in self.cited:
+            row = sources.loc[source_id]
+            title = escape(_text(row["title"]) or "untitled page")
+            date = format_date(row["published"]) if pd.notna(row["published"]) else "undated"
+            url = str(row["url"])
+            link = (f'<a href="{escape(url, quote=True)}" rel="noopener noreferrer">{escape(url)}</a>'
+                    if url.startswith(("http://", "https://")) else escape(url))
+            items.append(f'<li id="source-{len(items) + 1}">{escape(row["publisher"])}: '
+                         f"<em>{title}</em>, {date}. {link}</li>")
+        return f'<ol class="citations">{"".join(items)}</ol>'
+
+    def footer(self) -> str:
+        """Dataset checksum, package version and the date of the data."""
+        return (f'<footer class="provenance">Dataset sha256 {self.ds.checksum[:16]}… · '
+                f"analysis {escape(__version__)} · data up to {format_date(self.ds.latest)}</footer>")
+
+
+_META = ("Instagram", "Messenger", "WhatsApp")
+
+
+def _text(value) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
