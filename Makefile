@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help test briefings lab figures datapackage lock clean
+.PHONY: help test briefings screenshot lab figures datapackage lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -20,6 +20,12 @@ test: $(INSTALLED) ## Run the test suite (sets up .venv first)
 
 briefings: $(INSTALLED) ## Render every briefing and reports/index.html
 	$(BIN)/briefing --all --out reports
+
+screenshot: $(INSTALLED) ## Render one briefing and photograph it into docs/ (needs chromium)
+	$(BIN)/briefing --platform Messenger --region Asia-Pacific --as-of 2017-07-11 --out reports/screenshot
+	chromium --headless=new --no-sandbox --disable-gpu --disable-background-networking \
+		--proxy-server=127.0.0.1:9 --hide-scrollbars --window-size=1100,1500 \
+		--screenshot=docs/briefing.png reports/screenshot/messenger--asia-pacific--2017-07-11.html
 
 lab: $(INSTALLED) ## Open JupyterLab on the notebooks in the project's environment
 	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable '.[lab]'
