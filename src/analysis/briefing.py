@@ -69,7 +69,7 @@ def validate(ds: Dataset, values: dict) -> dict:
     ----------
     ds : Dataset
     values : dict
-        Parameter names to values; missing ones take their defaults.
+        Parameter names to values; missing or None ones take their defaults.
 
     Returns
     -------
@@ -90,7 +90,9 @@ def validate(ds: Dataset, values: dict) -> dict:
                                          f"{', '.join(_BY_NAME)}")
     result = {}
     for parameter in PARAMETERS:
-        value = values.get(parameter.name, parameter.default)
+        value = values.get(parameter.name)
+        if value is None:
+            value = parameter.default
         if value is None:
             result[parameter.name] = None
             continue
@@ -292,6 +294,7 @@ def _index_page(manifest: list[dict], ds: Dataset) -> str:
 def _parser(ds: Dataset) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="briefing", description="Render messaging monetization briefings as self-contained HTML.",
+        allow_abbrev=False,  # --data is read before parsing; an abbreviation must not slip past
         epilog="Exit status: 0 done, 2 bad parameters (nothing written), 1 a notebook failed.")
     for parameter in PARAMETERS:
         valid = parameter.valid(ds)

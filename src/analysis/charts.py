@@ -60,9 +60,9 @@ def stage_progression(ds: Dataset, *, as_of=None, platforms=None, region=None,
         source_ids += list(shown["source_id"])
     marker = pd.Timestamp(as_of) if as_of is not None else ds.latest
     ax.axvline(mdates.date2num(marker), color="#C62828", linestyle="--", linewidth=1.2, gid="as-of")
-    ax.annotate(f"as of {style.format_date(marker)}", xy=(mdates.date2num(marker), 1.0),
-                xycoords=("data", "axes fraction"), xytext=(3, 2), textcoords="offset points",
-                color="#C62828", fontsize=8, va="bottom")
+    ax.annotate(f"as of {style.format_date(marker)}", xy=(mdates.date2num(marker), 0.0),
+                xycoords=("data", "axes fraction"), xytext=(-3, 3), textcoords="offset points",
+                color="#C62828", fontsize=8, ha="right", va="bottom")
     ax.set_yticks(range(len(lanes)), lanes)
     for label in ax.get_yticklabels():
         label.set_color(style.platform_color(label.get_text()))

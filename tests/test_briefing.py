@@ -1,0 +1,763 @@
+"""Briefings: parameters, the `briefing` command, the HTML page, escaping, determinism, the batch.
+
+Rendering one briefing starts a kernel and takes seconds, so the renders happen once, in
+module-scoped fixtures, and many tests assert on each:
+
+* ``real`` / ``real_cli``: one real-data briefing (Messenger, Asia-Pacific, 11 Jul 2017), rendered
+  by ``render_briefing`` and again by ``main([...])`` into another folder (determinism, CLI run);
+* ``hostile``: a briefing of a miniature dataset whose texts carry HTML/JS payloads;
+* ``batch``: ``render_all`` on that miniature dataset (ONE platform with stages, so 6 briefings),
+  then a rerun (all skipped) and a forced rerun;
+* ``failing_batch``: ``main(["--all", ...])`` with a template whose Europe briefing raises.
+"""
+
+import ast
+import contextlib
+import datetime
+import io
+import json
+import os
+import re
+import signal
+from html import escape
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import papermill
+import pytest
+from factory import BASE, make_dataset
+
+import analysis
+from analysis import briefing, files, stages
+from analysis.briefing import PARAMETERS, BriefingParameterError, validate
+from analysis.data import DataValidationError
+from analysis.report import Briefing
+from analysis.schema import REGIONS
+from analysis.style import format_date
+
+REAL = {"platform": "Messenger", "region": "Asia-Pacific", "as_of": "2017-07-11"}
+REAL_ARGV = ["--platform", "Messenger", "--region", "Asia-Pacific", "--as-of", "2017-07-11"]
+
+# Payloads carried by the miniature dataset's texts; each must reach the page escaped, never raw.
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
+PUBLISHER = "Evil & <b>Co</b>"
+EVIDENCE = '"><svg onload=alert(2)>Ads.'
+PAYLOADS = (SCRIPT, IMG, PUBLISHER, EVIDENCE)
+
+MINI_LATEST = "2020-01-01"  # the newest date in the miniature dataset (a WhatsApp user count)
+FAILING_REGION = "Europe"
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def hostile_tables():
+    """factory.BASE with stages for Messenger only (a 6-briefing grid) and payloads in its texts."""
+    sources = BASE["sources"] + [
+        ("src-x", PUBLISHER, f"Headline {SCRIPT}", "2017-01-20", "https://example.org/x", "en", ""),
+    ]
+    messenger = [row for row in BASE["stages"] if row[0] == "Messenger"]
+    messenger[-1] = ("Messenger", "3", "2017-01-01", EVIDENCE, "src-x")
+    rollouts = BASE["rollouts"] + [
+        ("2017-02-01", "Messenger", f"Inbox ads test {IMG}", "test", "Inbox ads", "3", "Asia-Pacific",
+         "TH", "src-x", ""),
+    ]
+    return {"sources": sources, "stages": messenger, "rollouts": rollouts}
+
+
+def run_main(argv):
+    """Run the command; return (exit status, stdout, stderr). Restores the SIGTERM handler main sets."""
+    handler = signal.getsignal(signal.SIGTERM)
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                status = briefing.main([str(a) for a in argv])
+            except SystemExit as stop:  # argparse
+                status = stop.code
+    finally:
+        signal.signal(signal.SIGTERM, handler)
+    return status, out.getvalue(), err.getvalue()
+
+
+def text_of(path):
+    return Path(path).read_text(encoding="utf-8")
+
+
+def citations(html):
+    """The <li> items of the ol.citations list: [(number, inner html)]."""
+    block = re.search(r'<ol class="citations">(.*?)</ol>', html, re.S)
+    assert block, "no ol.citations in the page"
+    return [(int(n), item) for n, item in re.findall(r'<li id="source-(\d+)">(.*?)</li>', block.group(1), re.S)]
+
+
+def citation_marks(html):
+    """Every number cited in the text, from <sup class="cite">[1, 3]</sup>."""
+    return {int(n) for mark in re.findall(r'<sup class="cite">\[([\d, ]+)\]</sup>', html)
+            for n in mark.split(",")}
+
+
+def index_links(html):
+    return re.findall(r'<a href="([^"]+)"', html)
+
+
+def mtimes(folder):
+    return {p.name: p.stat().st_mtime_ns for p in sorted(folder.glob("*.html")) if p.name != "index.html"}
+
+
+def temporaries(folder):
+    return [p for p in Path(folder).rglob(f"{files.TEMPORARY_PREFIX}*")]
+
+
+@pytest.fixture
+def no_kernel(monkeypatch):
+    """Fail loudly if anything tries to run a notebook."""
+    calls = []
+
+    def refuse(*args, **kwargs):
+        calls.append((args, kwargs))
+        raise AssertionError("papermill.execute_notebook was called: a kernel would have started")
+
+    monkeypatch.setattr(papermill, "execute_notebook", refuse)
+    return calls
+
+
+# --- module-scoped renders -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory):
+    """One real-data briefing rendered with render_briefing: (html path, html text)."""
+    out = tmp_path_factory.mktemp("real") / "reports"
+    path = briefing.render_briefing(REAL["platform"], REAL["region"], REAL["as_of"], out=out)
+    return path, text_of(path)
+
+
+@pytest.fixture(scope="module")
+def real_cli(tmp_path_factory):
+    """The same briefing rendered by the command into another folder: (status, stdout, stderr, out)."""
+    out = tmp_path_factory.mktemp("real-cli") / "reports"
+    status, stdout, stderr = run_main([*REAL_ARGV, "--out", out])
+    return status, stdout, stderr, out
+
+
+@pytest.fixture(scope="module")
+def mini(tmp_path_factory):
+    """The hostile miniature dataset: (folder, Dataset)."""
+    folder = tmp_path_factory.mktemp("mini") / "data"
+    return folder, make_dataset(folder, **hostile_tables())
+
+
+@pytest.fixture(scope="module")
+def hostile(mini, tmp_path_factory):
+    """A briefing of the hostile dataset, region Asia-Pacific: (path, html)."""
+    folder, _ = mini
+    out = tmp_path_factory.mktemp("hostile")
+    path = briefing.render_briefing("Messenger", "Asia-Pacific", out=out, data=folder)
+    return path, text_of(path)
+
+
+@pytest.fixture(scope="module")
+def batch(mini, tmp_path_factory):
+    """render_all three times on the same folder: first, rerun (skips), forced rerun."""
+    folder, _ = mini
+    out = tmp_path_factory.mktemp("batch") / "reports"
+    out.mkdir()
+    leftover = out / ".tmp-leftover.html"
+    leftover.write_text("an interrupted run left this", encoding="utf-8")
+    runs = {}
+    for name, force in (("first", False), ("rerun", False), ("forced", True)):
+        result = briefing.render_all(out, workers=2, force=force, data=folder, progress=False)
+        runs[name] = {"result": result, "mtimes": mtimes(out),
+                      "manifest": json.loads(text_of(out / "manifest.json")),
+                      "index": text_of(out / "index.html"),
+                      "executed": {p.name: p.stat().st_mtime_ns
+                                   for p in (out / briefing.EXECUTED).glob("*.ipynb")}}
+    return {"out": out, "leftover": leftover, **runs}
+
+
+@pytest.fixture(scope="module")
+def failing_batch(mini, tmp_path_factory):
+    """`briefing --all` with a template whose Europe briefing raises; an earlier good HTML exists."""
+    folder, ds = mini
+    root = tmp_path_factory.mktemp("failing")
+    template = nbformat.read(briefing.TEMPLATE, as_version=4)
+    setup = next(i for i, c in enumerate(template.cells) if "analysis.load(" in c.source)
+    template.cells.insert(setup + 1, nbformat.v4.new_code_cell(
+        f'if region == "{FAILING_REGION}":\n    raise RuntimeError("deliberate failure for the test")'))
+    broken = root / "template" / "briefing.ipynb"
+    broken.parent.mkdir()
+    nbformat.write(template, broken)
+
+    out = root / "reports"
+    failed_name = briefing.output_name({"platform": "Messenger", "region": FAILING_REGION,
+                                        "as_of": str(ds.latest.date())})
+    out.mkdir()
+    earlier = "<!DOCTYPE html><title>an earlier good briefing</title>\n"
+    (out / failed_name).write_text(earlier, encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(briefing, "TEMPLATE", broken)
+        status, stdout, stderr = run_main(["--all", "--data", folder, "--out", out, "--workers", "2"])
+    return {"status": status, "stdout": stdout, "stderr": stderr, "out": out,
+            "failed_name": failed_name, "earlier": earlier,
+            "manifest": json.loads(text_of(out / "manifest.json"))}
+
+
+# --- 1. parameters -----------------------------------------------------------------------------
+
+
+def test_validate_fills_the_defaults(ds):
+    assert validate(ds, {}) == {"platform": "WhatsApp", "region": None, "as_of": str(ds.latest.date())}
+    assert validate(ds, {"region": None, "as_of": None})["as_of"] == str(ds.latest.date())
+
+
+def test_validate_returns_checked_values(ds):
+    assert validate(ds, REAL) == REAL
+    assert validate(ds, {**REAL, "as_of": datetime.date(2017, 7, 11)})["as_of"] == "2017-07-11"
+    assert validate(ds, {**REAL, "as_of": pd.Timestamp("2017-07-11 15:30")})["as_of"] == "2017-07-11"
+    # the launch day itself is allowed
+    launched = str(ds.platforms.set_index("platform").loc["Telegram", "launched"].date())
+    assert validate(ds, {"platform": "Telegram", "as_of": launched})["as_of"] == launched
+
+
+@pytest.mark.parametrize("values, expected", [
+    ({"platfrom": "WhatsApp"}, r"unknown parameter 'platfrom' \(did you mean 'platform'\?\)"),
+    ({"asof": "2020-01-01"}, r"unknown parameter 'asof' \(did you mean 'as_of'\?\)"),
+    ({"colour": "red"}, r"unknown parameter 'colour'; parameters: platform, region, as_of"),
+    ({"platform": 3}, r"parameter 'platform' must be text, got int 3"),
+    ({"region": ["Europe"]}, r"parameter 'region' must be text, got list"),
+    ({"as_of": 20200101}, r"parameter 'as_of' must be text"),
+    ({"platform": "Whatsap"}, r"parameter 'platform': unknown platform 'Whatsap' \(did you mean 'WhatsApp'\?\)"),
+    ({"platform": "Facebook"}, r"parameter 'platform': unknown platform 'Facebook'.*valid values: Instagram"),
+    ({"region": "Asia Pacific"}, r"parameter 'region': unknown region 'Asia Pacific' \(did you mean 'Asia-Pacific'\?\)"),
+    ({"region": "Mars"}, r"parameter 'region': unknown region 'Mars'; valid values: North America"),
+    ({"as_of": "soon"}, r"parameter 'as_of': date 'soon' is not a date; expected YYYY-MM-DD"),
+    ({"as_of": "2030-01-01"}, r"parameter 'as_of': date 2030-01-01 is outside the data .* covered from 2009-05-03 to "),
+    ({"as_of": "2001-01-01"}, r"parameter 'as_of': date 2001-01-01 is outside the data"),
+    ({"platform": "Telegram", "as_of": "2012-01-01"}, r"parameter 'as_of': 2012-01-01 is before Telegram launched \(2013-08-14\)"),
+    ({"platform": "Messenger", "as_of": "2011-08-08"}, r"before Messenger launched \(2011-08-09\)"),
+])
+def test_validate_refuses_bad_parameters(ds, values, expected):
+    with pytest.raises(BriefingParameterError, match=expected):
+        validate(ds, values)
+
+
+def test_a_parameter_error_is_a_value_error():
+    assert issubclass(BriefingParameterError, ValueError)
+
+
+def test_validate_with_no_platform_gives_the_default_or_a_parameter_error(ds):
+    """platform=None (e.g. render_briefing(None)) must not escape as a bare KeyError."""
+    try:
+        result = validate(ds, {"platform": None})
+    except BriefingParameterError:
+        return
+    assert result["platform"] == "WhatsApp"
+
+
+def test_valid_values_come_from_the_data(ds, mini):
+    _, small = mini
+    by_name = {p.name: p for p in PARAMETERS}
+    assert by_name["platform"].valid(ds) == stages.platforms_with_stages(ds)
+    assert by_name["platform"].valid(small) == ["Messenger"]
+    assert by_name["region"].valid(ds) == list(REGIONS)
+    assert by_name["as_of"].valid(ds) == (str(ds.stages["started"].min().date()), str(ds.latest.date()))
+    assert by_name["as_of"].valid(small) == ("2011-01-01", MINI_LATEST)
+
+
+def test_grid_is_every_platform_with_stages_times_every_region_focus(ds, mini):
+    _, small = mini
+    assert briefing.grid(small) == [{"platform": "Messenger", "region": r, "as_of": MINI_LATEST}
+                                    for r in (None, *REGIONS)]
+    full = briefing.grid(ds)
+    assert len(full) == len(stages.platforms_with_stages(ds)) * (len(REGIONS) + 1)
+    assert len({briefing.output_name(v) for v in full}) == len(full), "two briefings share a file name"
+
+
+def test_output_name():
+    assert briefing.output_name(REAL) == "messenger--asia-pacific--2017-07-11.html"
+    assert (briefing.output_name({"platform": "WhatsApp", "region": "Middle East & Africa", "as_of": "2020-01-01"})
+            == "whatsapp--middle-east-africa--2020-01-01.html")
+    assert (briefing.output_name({"platform": "LINE", "region": None, "as_of": "2020-01-01"})
+            == "line--all-regions--2020-01-01.html")
+
+
+def test_notebook_parameter_defaults_equal_the_parameters():
+    found = papermill.inspect_notebook(str(briefing.TEMPLATE))
+    assert set(found) == {p.name for p in PARAMETERS} | {"data"}
+    for parameter in PARAMETERS:
+        assert ast.literal_eval(found[parameter.name]["default"]) == parameter.default, parameter.name
+    assert ast.literal_eval(found["data"]["default"]) is None
+
+
+# --- 1. the command ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--platform", "Whatsap"], "did you mean 'WhatsApp'?"),
+    (["--platform", "WhatsApp", "--region", "Mars"], "unknown region 'Mars'"),
+    (["--platform", "WhatsApp", "--as-of", "2030-01-01"], "outside the data"),
+    (["--platform", "WhatsApp", "--as-of", "yesterday"], "is not a date"),
+    (["--platform", "Telegram", "--as-of", "2012-01-01"], "before Telegram launched"),
+    (["--region", "Europe"], "give --platform"),
+    (["--all", "--platform", "WhatsApp"], "--all renders the whole grid"),
+    (["--all", "--region", "Europe"], "--all renders the whole grid"),
+    (["--all", "--as-of", "2020-01-01"], "--all renders the whole grid"),
+    (["--all", "--workers", "0"], "--workers must be at least 1"),
+    (["--platform", "WhatsApp", "--data", "/nonexistent/data-folder"], "file is missing"),
+])
+def test_command_refuses_bad_parameters_without_writing_or_starting_a_kernel(tmp_path, no_kernel, argv,
+                                                                             message):
+    out = tmp_path / "reports"
+    status, stdout, stderr = run_main([*argv, "--out", out])
+    assert status == 2
+    assert message in stderr
+    assert stderr.startswith("briefing: ") and "Traceback" not in stderr
+    assert stdout == ""
+    assert not out.exists(), f"something was written: {list(out.rglob('*'))}"
+    assert no_kernel == []
+
+
+def test_command_all_with_platform_returns_2(tmp_path, no_kernel):
+    status, _, stderr = run_main(["--all", "--platform", "Messenger", "--out", tmp_path / "r"])
+    assert status == 2
+    assert "drop --platform" in stderr
+    assert not (tmp_path / "r").exists()
+
+
+def test_command_unknown_option_is_a_usage_error(tmp_path, no_kernel):
+    status, _, stderr = run_main(["--platform", "WhatsApp", "--colour", "red", "--out", tmp_path / "r"])
+    assert status == 2
+    assert "unrecognized arguments: --colour red" in stderr
+    assert not (tmp_path / "r").exists()
+
+
+def test_command_data_option_is_never_silently_ignored(tmp_path, mini, no_kernel):
+    """`--dat FOLDER` (argparse accepts unique prefixes) must use FOLDER or be refused.
+
+    2025-06-01 is after the miniature data ends (2020-01-01), so with its data this is a bad
+    parameter (2); with the project's data it is valid and a kernel would start.
+    """
+    folder, _ = mini
+    status, _, stderr = run_main(["--dat", folder, "--platform", "Messenger", "--as-of", "2025-06-01",
+                                  "--out", tmp_path / "r"])
+    assert status == 2, stderr
+    assert no_kernel == []
+
+
+def test_command_help_lists_parameters_and_valid_values(capsys, ds):
+    with pytest.raises(SystemExit) as stop:
+        briefing.main(["--help"])
+    assert stop.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
+    for option in ("--platform", "--region", "--as-of", "--all", "--out", "--workers", "--force", "--data"):
+        assert option in text
+    for parameter in PARAMETERS:
+        assert parameter.help in text
+    assert "one of: " + ", ".join(stages.platforms_with_stages(ds)) in text
+    assert "one of: " + ", ".join(REGIONS) in text
+    assert f"from {ds.stages['started'].min().date()} to {ds.latest.date()}" in text
+    assert "Facebook" not in text.split("one of: ", 1)[1].split(";")[0], "Facebook has no stage data"
+    assert "Exit status: 0 done, 2 bad parameters" in text
+
+
+def test_command_help_takes_valid_values_from_the_data_folder(capsys, mini):
+    folder, _ = mini
+    with pytest.raises(SystemExit) as stop:
+        briefing.main(["--data", str(folder), "--help"])
+    assert stop.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "the platform the briefing is about; one of: Messenger --region" in text
+    assert f"from 2011-01-01 to {MINI_LATEST}" in text
+
+
+def test_command_renders_one_briefing_and_prints_its_path(real_cli):
+    status, stdout, stderr, out = real_cli
+    assert status == 0, stderr
+    path = Path(stdout.strip())
+    assert path == out / "messenger--asia-pacific--2017-07-11.html"
+    assert path.is_file()
+    assert sorted(p.name for p in out.iterdir()) == [briefing.EXECUTED, path.name]
+    assert (out / briefing.EXECUTED / "messenger--asia-pacific--2017-07-11.ipynb").is_file()
+
+
+# --- 2. the page of one real briefing ----------------------------------------------------------------
+
+
+def test_page_shows_no_code(real):
+    _, html = real
+    template = nbformat.read(briefing.TEMPLATE, as_version=4)
+    for text in ("analysis.load(", "report.Briefing(", "import analysis", "style.use_theme", "HTML(b.",
+                 "b.plot_", 'class="jp-InputArea-editor', 'class="jp-CodeMirrorEditor', 'class="highlight'):
+        assert text not in html, text
+    for cell in template.cells:
+        if cell.cell_type == "code":
+            for line in filter(None, map(str.strip, cell.source.splitlines())):
+                assert line not in html, f"code in the page: {line!r}"
+
+
+def test_page_shows_no_parameter_cells(real):
+    _, html = real
+    for text in ("# Parameters", 'platform = "Messenger"', 'region = "Asia-Pacific"', 'as_of = "2017-07-11"',
+                 'platform = "WhatsApp"', "data = None", "injected-parameters"):
+        assert text not in html, text
+
+
+def test_page_shows_no_traceback_stderr_or_warning(real):
+    path, html = real
+    executed = nbformat.read(path.parent / briefing.EXECUTED / path.name.replace(".html", ".ipynb"),
+                             as_version=4)
+    noise = [line.strip() for cell in executed.cells if cell.cell_type == "code"
+             for output in cell.outputs if output.output_type == "stream" and output.name == "stderr"
+             for line in output.text.splitlines() if line.strip()]
+    for line in noise:
+        assert line not in html and escape(line) not in html, line
+    for text in ("Traceback", "UserWarning", "DeprecationWarning", "FutureWarning", "Warning:",
+                 "site-packages", "jp-OutputArea-stderr", 'data-mime-type="application/vnd.jupyter.stderr"'):
+        assert text not in html, text
+
+
+def test_page_is_self_contained(real):
+    _, html = real
+    assert not re.search(r"""\bsrc\s*=\s*["']?\s*(https?:)?//""", html, re.I)
+    for tag in re.findall(r"<(?:link|script)\b[^>]*>", html, re.I):
+        assert not re.search(r"""href\s*=\s*["']?\s*(https?:)?//""", tag, re.I), tag
+    assert not re.search(r"""url\(\s*["']?\s*(https?:)?//""", html, re.I)
+    assert not re.search(r"@import", html, re.I)
+    assert not re.search(r"<script\b", html, re.I), "the page needs no script"
+    assert not re.search(r"<(iframe|object|embed)\b", html, re.I)
+
+
+def test_every_image_is_embedded(real):
+    _, html = real
+    images = re.findall(r"<img\b[^>]*>", html)
+    template = nbformat.read(briefing.TEMPLATE, as_version=4)
+    plots = sum("b.plot_" in c.source for c in template.cells)
+    assert len(images) == plots == 4
+    for tag in images:
+        assert re.search(r'src="data:image/png;base64,[A-Za-z0-9+/=\s]{1000,}"', tag), tag[:120]
+
+
+def test_page_has_the_title(real):
+    _, html = real
+    titles = re.findall(r"<title>(.*?)</title>", html, re.S)
+    assert titles == [escape(Briefing.title_for("Messenger", "Asia-Pacific", "2017-07-11"))]
+    assert titles[0] == "Messenger, Asia-Pacific: monetization briefing as of 11 Jul 2017"
+    assert len(re.findall(r"<h1\b", html)) == 1
+
+
+def test_page_has_a_table_of_contents_to_its_sections(real):
+    _, html = real
+    nav = re.search(r'<nav class="toc">(.*?)</nav>', html, re.S)
+    assert nav, "no table of contents"
+    assert html.index("</h1>") < nav.start(), "the contents follow the title"
+    targets = re.findall(r'<a href="#([^"]+)">', nav.group(1))
+    sections = re.findall(r'<h2 id="([^"]+)"', html)
+    assert targets == sections
+    assert len(targets) >= 7
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    for target in targets:
+        assert ids.count(target) == 1, target
+    assert "Sources" in targets and "Where-the-platform-stands" in targets
+
+
+def test_page_shows_the_parameters_used(real):
+    _, html = real
+    block = re.search(r'<div class="parameters">(.*?)</div>', html, re.S)
+    assert block, "no 'Parameters used' block"
+    assert "<h4>Parameters used</h4>" in block.group(1)
+    rows = dict(re.findall(r"<tr><th>(.*?)</th><td>(.*?)</td></tr>", block.group(1)))
+    assert rows == {"platform": "Messenger", "region": "Asia-Pacific", "as of": "11 Jul 2017"}
+
+
+def test_page_cites_numbered_sources(real, ds):
+    _, html = real
+    items = citations(html)
+    assert len(items) >= 5
+    assert [n for n, _ in items] == list(range(1, len(items) + 1))
+    assert citation_marks(html) == set(range(1, len(items) + 1)), "every mark has a source and vice versa"
+    sources = ds.sources.set_index("url")
+    for number, item in items:
+        hrefs = re.findall(r'<a href="([^"]+)"', item)
+        assert len(hrefs) == 1 and re.match(r"https?://", hrefs[0]), item
+        url = hrefs[0].replace("&amp;", "&")
+        assert url in sources.index, url
+        row = sources.loc[url]
+        assert item.startswith(escape(row["publisher"]) + ": "), item
+        assert f"<em>{escape(row['title'])}</em>" in item
+        date = format_date(row["published"]) if pd.notna(row["published"]) else "undated"
+        assert f"</em>, {date}. " in item, item
+        assert 'rel="noopener noreferrer"' in item
+
+
+def test_page_footer_states_the_provenance(real, ds):
+    _, html = real
+    footer = re.search(r'<footer class="provenance">(.*?)</footer>', html, re.S)
+    assert footer
+    text = footer.group(1)
+    assert ds.checksum[:16] in text
+    assert f"analysis {analysis.__version__}" in text
+    assert f"data up to {format_date(ds.latest)}" in text
+
+
+def test_page_is_small(real):
+    path, _ = real
+    assert os.path.getsize(path) < 2 * 1024 * 1024
+
+
+def test_executed_notebook_is_kept(real):
+    path, _ = real
+    executed = path.parent / briefing.EXECUTED / path.name.replace(".html", ".ipynb")
+    book = nbformat.read(executed, as_version=4)
+    injected = [c for c in book.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1 and 'region = "Asia-Pacific"' in injected[0].source
+    assert not temporaries(path.parent)
+
+
+# --- 3. security --------------------------------------------------------------------------------------
+
+
+def escaped(payload):
+    """The payload as page text: < > & escaped. (nbconvert re-serializes the page with BeautifulSoup,
+    which writes a double quote in text content as a plain ", which is harmless there.)"""
+    return escape(payload, quote=False)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_data_texts_are_escaped(hostile, payload):
+    _, html = hostile
+    assert payload not in html
+    assert escaped(payload) in html
+
+
+def test_hostile_page_has_no_script_or_event_handler(hostile):
+    _, html = hostile
+    assert not re.search(r"<script\b", html, re.I)
+    assert not re.search(r"<svg\b[^>]*onload", html, re.I)
+    for tag in re.findall(r"<[a-z][^>]*>", html, re.I):
+        assert not re.search(r"\son[a-z]+\s*=", tag, re.I), tag
+    for tag in re.findall(r"<img\b[^>]*>", html):
+        assert 'src="data:image/png;base64,' in tag
+
+
+def test_hostile_briefing_cites_the_hostile_source_escaped(hostile):
+    _, html = hostile
+    items = [item for _, item in citations(html)]
+    evil = [item for item in items if "example.org/x" in item]
+    assert len(evil) == 1
+    assert evil[0].startswith("Evil &amp; &lt;b&gt;Co&lt;/b&gt;: <em>Headline &lt;script&gt;")
+
+
+def test_citation_links_are_http(hostile, real):
+    for _, html in (hostile, real):
+        for _, item in citations(html):
+            for href in re.findall(r'href="([^"]*)"', item):
+                assert href.startswith(("http://", "https://")), href
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.org/x", "example.org/x",
+                                 "https://example.org/a b"])
+def test_a_source_without_an_http_url_cannot_be_loaded(tmp_path, url):
+    sources = [BASE["sources"][0], ("src-b", "P", "T", "2018-06-01", url, "en", "")]
+    with pytest.raises(DataValidationError, match="url"):
+        make_dataset(tmp_path / "data", sources=sources)
+
+
+# --- 4. determinism ------------------------------------------------------------------------------------
+
+
+def test_same_briefing_twice_is_byte_identical(real, real_cli):
+    path, _ = real
+    status, stdout, stderr, _ = real_cli
+    assert status == 0, stderr
+    other = Path(stdout.strip())
+    assert other.parent != path.parent and other.name == path.name
+    assert path.read_bytes() == other.read_bytes()
+
+
+# --- 5. the batch ------------------------------------------------------------------------------------
+
+
+def test_batch_renders_the_whole_grid(batch, mini):
+    _, ds = mini
+    out, first = batch["out"], batch["first"]
+    expected = sorted(briefing.output_name(v) for v in briefing.grid(ds))
+    assert len(expected) == 6
+    assert sorted(first["mtimes"]) == expected
+    assert sorted(p.name for p in out.glob("*.html")) == sorted([*expected, "index.html"])
+    assert [e["status"] for e in first["result"].manifest] == ["ok"] * 6
+    assert first["result"].failed == []
+    assert sorted((out / briefing.EXECUTED).glob("*.ipynb")) == [
+        out / briefing.EXECUTED / n.replace(".html", ".ipynb") for n in expected]
+
+
+def test_batch_writes_a_manifest(batch, mini):
+    _, ds = mini
+    first = batch["first"]
+    manifest = first["manifest"]
+    assert manifest == first["result"].manifest
+    assert [e["output"] for e in manifest] == sorted(e["output"] for e in manifest)
+    for entry in manifest:
+        assert {"parameters", "output", "status", "seconds", "input_checksum"} <= set(entry)
+        assert entry["output"] == briefing.output_name(entry["parameters"])
+        assert entry["parameters"] == validate(ds, entry["parameters"])
+        assert entry["input_checksum"] == briefing.input_checksum(ds, entry["parameters"])
+        assert re.fullmatch(r"[0-9a-f]{64}", entry["input_checksum"])
+        assert entry["status"] == "ok" and entry["seconds"] > 0
+    assert len({e["input_checksum"] for e in manifest}) == 6
+
+
+def test_batch_writes_an_index_linking_every_briefing(batch, mini):
+    _, ds = mini
+    out, first = batch["out"], batch["first"]
+    html = first["index"]
+    assert sorted(index_links(html)) == sorted(first["mtimes"])
+    for link in index_links(html):
+        assert (out / link).is_file()
+    assert "<title>Briefings</title>" in html
+    assert ds.checksum[:16] in html and analysis.__version__ in html
+    assert "6 briefings" in html
+    assert "<script" not in html and "http" not in html
+
+
+def test_batch_briefings_are_escaped_and_state_their_parameters(batch):
+    out = batch["out"]
+    for name in batch["first"]["mtimes"]:
+        html = text_of(out / name)
+        for payload in PAYLOADS:
+            assert payload not in html and escaped(payload) in html, (name, payload)
+        block = re.search(r'<div class="parameters">(.*?)</div>', html, re.S).group(1)
+        entry = next(e for e in batch["first"]["manifest"] if e["output"] == name)
+        region = entry["parameters"]["region"] or "all regions"
+        assert f"<th>region</th><td>{escape(region)}</td>" in block, name
+        assert f"<th>as of</th><td>{format_date(MINI_LATEST)}</td>" in block, name
+
+
+def test_batch_removes_temporaries(batch):
+    assert not batch["leftover"].exists()
+    assert not temporaries(batch["out"])
+
+
+def test_batch_rerun_skips_everything_and_rewrites_nothing(batch):
+    first, rerun = batch["first"], batch["rerun"]
+    assert [e["status"] for e in rerun["result"].manifest] == ["skipped"] * 6
+    assert [e["status"] for e in rerun["manifest"]] == ["skipped"] * 6
+    assert [e["input_checksum"] for e in rerun["manifest"]] == [e["input_checksum"] for e in first["manifest"]]
+    assert rerun["mtimes"] == first["mtimes"], "a skipped briefing was rewritten"
+    assert rerun["executed"] == first["executed"], "a skipped briefing's notebook was run again"
+    assert sorted(index_links(rerun["index"])) == sorted(first["mtimes"])
+
+
+def test_batch_force_renders_again(batch):
+    rerun, forced = batch["rerun"], batch["forced"]
+    assert [e["status"] for e in forced["result"].manifest] == ["ok"] * 6
+    assert sorted(forced["mtimes"]) == sorted(rerun["mtimes"])
+    for name, mtime in forced["mtimes"].items():
+        assert mtime > rerun["mtimes"][name], name
+    for name, mtime in forced["executed"].items():
+        assert mtime > rerun["executed"][name], name
+
+
+def test_batch_failure_returns_1_and_reports_it(failing_batch):
+    assert failing_batch["status"] == 1, failing_batch["stderr"]
+    assert f"briefing: failed: {failing_batch['failed_name']}" in failing_batch["stderr"]
+    assert "deliberate failure for the test" in failing_batch["stderr"]
+    assert failing_batch["stdout"].strip() == str(failing_batch["out"] / "index.html")
+
+
+def test_batch_failure_is_recorded_with_its_executed_notebook(failing_batch):
+    manifest = failing_batch["manifest"]
+    failed = [e for e in manifest if e["status"] == "failed"]
+    assert [e["output"] for e in failed] == [failing_batch["failed_name"]]
+    entry = failed[0]
+    assert entry["parameters"]["region"] == FAILING_REGION
+    assert "RuntimeError: deliberate failure for the test" in entry["error"]
+    executed = Path(entry["executed_notebook"])
+    assert executed == failing_batch["out"] / briefing.EXECUTED / entry["output"].replace(".html", ".ipynb")
+    assert executed.is_file()
+    book = nbformat.read(executed, as_version=4)
+    errors = [o for c in book.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert errors and errors[0].ename == "RuntimeError"
+
+
+def test_batch_failure_does_not_stop_the_others(failing_batch):
+    out, manifest = failing_batch["out"], failing_batch["manifest"]
+    ok = [e for e in manifest if e["status"] == "ok"]
+    assert len(manifest) == 6 and len(ok) == 5
+    for entry in ok:
+        html = text_of(out / entry["output"])
+        assert "<h1" in html and 'class="citations"' in html
+
+
+def test_batch_failure_keeps_the_earlier_html(failing_batch):
+    out = failing_batch["out"]
+    assert text_of(out / failing_batch["failed_name"]) == failing_batch["earlier"]
+    assert not temporaries(out)
+
+
+def test_batch_failure_shows_in_the_index(failing_batch):
+    html = text_of(failing_batch["out"] / "index.html")
+    links = index_links(html)
+    assert failing_batch["failed_name"] not in links
+    assert sorted(links) == sorted(e["output"] for e in failing_batch["manifest"] if e["status"] == "ok")
+    failed = next(e for e in failing_batch["manifest"] if e["status"] == "failed")
+    assert f'<span class="failed">failed</span>: {escape(failed["executed_notebook"])}' in html
+
+
+# --- 6. nothing lost -----------------------------------------------------------------------------------
+
+
+def test_write_atomic_writes_and_leaves_no_temporary(tmp_path):
+    target = tmp_path / "sub" / "page.html"
+    assert files.write_atomic(target, "héllo\n") == target
+    assert target.read_text(encoding="utf-8") == "héllo\n"
+    assert target.stat().st_mode & 0o777 == 0o644
+    assert files.write_atomic(target, "second\n") == target
+    assert target.read_text(encoding="utf-8") == "second\n"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["page.html"]
+
+
+def test_write_atomic_keeps_the_old_file_when_the_rename_fails(tmp_path, monkeypatch):
+    target = tmp_path / "page.html"
+    target.write_text("old\n", encoding="utf-8")
+
+    def fail(src, dst):
+        raise OSError("disk on fire")
+
+    monkeypatch.setattr(files.os, "replace", fail)
+    with pytest.raises(OSError, match="disk on fire"):
+        files.write_atomic(target, "new\n")
+    assert target.read_text(encoding="utf-8") == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html"]
+
+
+def test_write_atomic_keeps_the_old_file_when_the_write_fails(tmp_path):
+    target = tmp_path / "page.html"
+    target.write_text("old\n", encoding="utf-8")
+    with pytest.raises(UnicodeEncodeError):
+        files.write_atomic(target, "half written \ud800 text")
+    assert target.read_text(encoding="utf-8") == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html"]
+
+
+def test_remove_temporaries(tmp_path):
+    for name in (".tmp-abc.html", ".tmp-x", "page.html", "tmp-page.html", ".tmpfile"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / ".tmp-nested.html").write_text("x", encoding="utf-8")
+    removed = files.remove_temporaries(tmp_path)
+    assert removed == [tmp_path / ".tmp-abc.html", tmp_path / ".tmp-x"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".tmpfile", "page.html", "sub", "tmp-page.html"]
+    assert files.remove_temporaries(tmp_path) == []
+    assert files.remove_temporaries(tmp_path / "missing") == []
+
+
+def test_a_corrupt_manifest_counts_as_none(tmp_path):
+    """A corrupt manifest is treated as no manifest (everything is rendered), never a crash."""
+    (tmp_path / "manifest.json").write_text("{not json", encoding="utf-8")
+    assert briefing._read_manifest(tmp_path) == {}
+    (tmp_path / "manifest.json").write_text('[{"no": "output"}]', encoding="utf-8")
+    assert briefing._read_manifest(tmp_path) == {}
+    assert briefing._read_manifest(tmp_path / "missing") == {}
