@@ -51,7 +51,7 @@ class Parameter:
             return stages.platforms_with_stages(ds)
         if self.type == "region":
             return list(REGIONS)
-        return str(ds.stages["started"].min().date()), str(ds.latest.date())
+        return str(ds.earliest.date()), str(ds.latest.date())
 
 
 PARAMETERS = (

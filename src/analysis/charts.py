@@ -110,7 +110,7 @@ def user_growth(ds: Dataset, *, platforms=None, metric: str = "mau", log: bool =
     series = growth.monthly_series(ds, platforms, metric)
     limit = checks.timestamp("as_of", as_of) if as_of is not None else None
     if limit is not None:
-        checks.within("as_of", limit, ds.stages["started"].min(), ds.latest, "the data")
+        checks.within("as_of", limit, ds.earliest, ds.latest, "the data")
         series = series[series["date"] <= limit]
         if series.empty:
             raise ValueError(f"no {metric} figures on or before as_of {limit.date()}")

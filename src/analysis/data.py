@@ -53,6 +53,11 @@ class Dataset:
     orientations: pd.DataFrame
 
     @property
+    def earliest(self) -> pd.Timestamp:
+        """The first stage entry (the earliest launch with stages): the start of what the data covers."""
+        return self.stages["started"].min()
+
+    @property
     def latest(self) -> pd.Timestamp:
         """The date of the newest dated fact: the end of what the data covers."""
         return max(self.user_counts["date"].max(), self.stages["started"].max(),

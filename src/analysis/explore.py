@@ -33,7 +33,7 @@ def dashboard(ds: Dataset, platforms=None, as_of=None):
     from IPython.display import display
 
     start = params.check(ds, platforms=platforms, as_of=as_of)
-    months = pd.date_range(ds.stages["started"].min(), ds.latest, freq="MS")
+    months = pd.date_range(ds.earliest, ds.latest, freq="MS")
     options = stages.platforms_with_stages(ds)
     chooser = widgets.SelectMultiple(options=options, value=tuple(start.platforms or options),
                                      description="Platforms", rows=6)

@@ -54,7 +54,7 @@ def check(ds: Dataset, *, as_of=None, platforms=None, region=None, platform=None
     """
     try:
         when = ds.latest if as_of is None else checks.timestamp("date", as_of)
-        checks.within("date", when, ds.stages["started"].min(), ds.latest, "the stages")
+        checks.within("date", when, ds.earliest, ds.latest, "the stages")
     except ValueError as error:
         raise ParameterError(f"parameter 'as_of': {error}") from None
     return Parameters(

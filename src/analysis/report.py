@@ -7,7 +7,8 @@ from html import escape
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from . import __version__, charts, growth, params, peers, regions, rollouts, stages
+from . import __version__, charts, growth, peers, regions, rollouts, stages
+from .briefing import validate
 from .data import Dataset
 from .style import format_date, format_users, format_value
 
@@ -18,17 +19,9 @@ class Briefing:
     """Computes each section of a briefing and keeps the sources it cites, in order."""
 
     def __init__(self, ds: Dataset, platform: str, region: str | None = None, as_of=None):
-        checked = params.check(ds, platform=platform, region=region, as_of=as_of)
-        if platform not in stages.platforms_with_stages(ds):
-            raise params.ParameterError(
-                f"parameter 'platform': {platform!r} has no stage data; valid values: "
-                + ", ".join(stages.platforms_with_stages(ds)))
-        self.ds, self.platform, self.region, self.as_of = ds, platform, checked.region, checked.as_of
-        launched = ds.platforms.set_index("platform").loc[platform, "launched"]
-        if self.as_of < launched:
-            raise params.ParameterError(
-                f"parameter 'as_of': {self.as_of.date()} is before {platform} launched "
-                f"({launched.date()})")
+        checked = validate(ds, {"platform": platform, "region": region, "as_of": as_of})
+        self.ds, self.platform, self.region = ds, checked["platform"], checked["region"]
+        self.as_of = pd.Timestamp(checked["as_of"])
         self.cited: list[str] = []
 
     # --- helpers -------------------------------------------------------------------------

@@ -43,7 +43,7 @@ def events(ds: Dataset, *, platforms=None, region=None, kinds=None, stage=None, 
         mask &= table["stage"] == checks.choice("stage", stage, (2, 3))
     if as_of is not None:
         when = checks.timestamp("as_of", as_of)
-        checks.within("as_of", when, ds.stages["started"].min(), ds.latest, "the rollouts")
+        checks.within("as_of", when, ds.earliest, ds.latest, "the rollouts")
         mask &= table["date"] <= when
     touched = event_regions(ds)
     if region is not None:

@@ -109,7 +109,7 @@ def _as_of(ds: Dataset, as_of) -> pd.Timestamp:
     if as_of is None:
         return ds.latest
     when = checks.timestamp("as_of", as_of)
-    checks.within("as_of", when, ds.stages["started"].min(), ds.latest, "the stages")
+    checks.within("as_of", when, ds.earliest, ds.latest, "the stages")
     return when
 
 
