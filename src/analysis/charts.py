@@ -62,7 +62,8 @@ def stage_progression(ds: Dataset, *, as_of=None, platforms=None, region=None,
     ax.axvline(mdates.date2num(marker), color="#C62828", linestyle="--", linewidth=1.2, gid="as-of")
     ax.annotate(f"as of {style.format_date(marker)}", xy=(mdates.date2num(marker), 0.0),
                 xycoords=("data", "axes fraction"), xytext=(-3, 3), textcoords="offset points",
-                color="#C62828", fontsize=8, ha="right", va="bottom")
+                color="#C62828", fontsize=8, ha="right", va="bottom",
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.5})
     ax.set_yticks(range(len(lanes)), lanes)
     for label in ax.get_yticklabels():
         label.set_color(style.platform_color(label.get_text()))
