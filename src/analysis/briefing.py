@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import hashlib
+import itertools
 import json
 import os
 import signal
@@ -12,6 +13,7 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from multiprocessing import util
 from html import escape
 from pathlib import Path
 
@@ -22,6 +24,8 @@ from .schema import REGIONS
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "notebooks" / "briefing.ipynb"
 EXECUTED = ".executed"  # sub-folder of the output folder that keeps executed notebooks
+PRELOAD = ("analysis.report", "analysis.charts", "matplotlib.pyplot", "IPython.display")
+TIMEOUT = 300  # seconds a briefing may take before it is stopped
 
 
 class BriefingParameterError(ValueError):
@@ -134,7 +138,8 @@ def input_checksum(ds: Dataset, values: dict) -> str:
 
 
 def render_briefing(platform: str, region: str | None = None, as_of=None, *, out="reports",
-                    data: str | Path | None = None, ds: Dataset | None = None) -> Path:
+                    data: str | Path | None = None, ds: Dataset | None = None,
+                    timeout: float = TIMEOUT) -> Path:
     """Render one briefing to ``out/<name>.html``.
 
     Parameters
@@ -147,6 +152,8 @@ def render_briefing(platform: str, region: str | None = None, as_of=None, *, out
         Another data folder (default: the project's ``data/``).
     ds : Dataset, optional
         The already loaded data of ``data``.
+    timeout : float
+        Seconds the notebook may run before it is stopped.
 
     Returns
     -------
@@ -158,17 +165,22 @@ def render_briefing(platform: str, region: str | None = None, as_of=None, *, out
     BriefingParameterError
         Bad parameters: nothing started, nothing written.
     BriefingFailed
-        The notebook failed; the HTML is not written, the executed notebook is kept.
+        The notebook failed or timed out; the HTML is not written, the executed notebook is kept.
     """
+    from .kernel import WarmKernel
+
     ds = ds if ds is not None else load(data)
     values = validate(ds, {"platform": platform, "region": region, "as_of": as_of})
-    return _render(values, Path(out), data)
+    with WarmKernel(TEMPLATE.parent, preload=PRELOAD) as kernel:
+        return _render(values, Path(out), data, kernel, timeout)
 
 
-def _render(values: dict, out: Path, data) -> Path:
+def _render(values: dict, out: Path, data, kernel, timeout: float) -> Path:
+    """Run the template in ``kernel`` (a WarmKernel), or in a new kernel if it is None; export it."""
     import papermill  # heavy: only where a notebook is run
 
     from .export import to_html
+    from .kernel import KernelFailure
     from .report import Briefing
 
     name = output_name(values)
@@ -176,11 +188,17 @@ def _render(values: dict, out: Path, data) -> Path:
     executed.parent.mkdir(parents=True, exist_ok=True)
     parameters = {**values, "data": str(data) if data else None}
     try:
-        notebook = papermill.execute_notebook(
-            str(TEMPLATE), str(executed), parameters=parameters, kernel_name="python3",
-            progress_bar=False, cwd=str(TEMPLATE.parent))
+        if kernel is not None:
+            notebook = kernel.run(TEMPLATE, executed, parameters, timeout=timeout)
+        else:
+            notebook = papermill.execute_notebook(
+                str(TEMPLATE), str(executed), parameters=parameters, kernel_name="python3",
+                progress_bar=False, cwd=str(TEMPLATE.parent), request_save_on_cell_execute=False,
+                execution_timeout=timeout, shutdown_kernel="immediate")
     except papermill.PapermillExecutionError as error:
         raise BriefingFailed(f"{name}: {error.ename}: {error.evalue}", executed) from None
+    except KernelFailure as error:
+        raise BriefingFailed(f"{name}: {error}", executed) from None
     title = Briefing.title_for(values["platform"], values["region"], values["as_of"])
     return write_atomic(out / name, to_html(notebook, title))
 
@@ -205,11 +223,15 @@ def grid(ds: Dataset) -> list[dict]:
 
 
 def render_all(out="reports", *, workers: int | None = None, force: bool = False,
-               data: str | Path | None = None, progress: bool = True) -> BatchResult:
+               data: str | Path | None = None, progress: bool = True, timeout: float = TIMEOUT,
+               fresh_kernels: bool = False) -> BatchResult:
     """Render the whole grid with a pool of workers; write ``manifest.json`` and ``index.html``.
 
-    Briefings whose inputs are unchanged since the last run are skipped unless ``force``. A
-    failed briefing is recorded with its executed notebook; the others still finish.
+    Each worker keeps one warm kernel and renders the briefings of one platform after another
+    (they share charts, which the kernel draws once). With ``fresh_kernels`` every briefing
+    gets a new kernel instead: slower, and the same pages. Briefings whose inputs are unchanged
+    since the last run are skipped unless ``force``. A briefing that fails or passes
+    ``timeout`` seconds is recorded with its executed notebook; the others still finish.
 
     Returns
     -------
@@ -233,13 +255,17 @@ def render_all(out="reports", *, workers: int | None = None, force: bool = False
         else:
             jobs.append(entry)
     workers = workers or os.cpu_count() or 1
+    groups = [list(group) for _, group in
+              itertools.groupby(jobs, key=lambda job: job["parameters"]["platform"])]
     with tqdm(total=len(jobs), desc="briefings", unit="briefing", disable=not progress,
               file=sys.stderr) as bar, ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(_timed_render, job["parameters"], out, data): job for job in jobs}
+        futures = {pool.submit(_render_group, [job["parameters"] for job in group], out, data,
+                               timeout, fresh_kernels): group for group in groups}
         try:
             for future in as_completed(futures):
-                manifest.append({**futures[future], **future.result()})
-                bar.update()
+                for job, result in zip(futures[future], future.result()):
+                    manifest.append({**job, **result})
+                bar.update(len(futures[future]))
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             remove_temporaries(out)
@@ -250,14 +276,27 @@ def render_all(out="reports", *, workers: int | None = None, force: bool = False
     return BatchResult(manifest, index)
 
 
-def _timed_render(values: dict, out: Path, data) -> dict:
-    start = time.perf_counter()
-    try:
-        _render(values, out, data)
-        status = {"status": "ok"}
-    except BriefingFailed as error:
-        status = {"status": "failed", "error": str(error), "executed_notebook": str(error.executed)}
-    return {**status, "seconds": round(time.perf_counter() - start, 2)}
+_worker_kernel = None  # the warm kernel of a batch worker process
+
+
+def _render_group(group: list[dict], out: Path, data, timeout: float, fresh_kernels: bool) -> list[dict]:
+    """Render briefings one after another in this worker's kernel; one status entry each."""
+    global _worker_kernel
+    if _worker_kernel is None and not fresh_kernels:
+        from .kernel import WarmKernel
+
+        _worker_kernel = WarmKernel(TEMPLATE.parent, preload=PRELOAD)
+        util.Finalize(None, _worker_kernel.close, exitpriority=10)  # when the worker exits
+    results = []
+    for values in group:
+        start = time.perf_counter()
+        try:
+            _render(values, out, data, None if fresh_kernels else _worker_kernel, timeout)
+            status = {"status": "ok"}
+        except BriefingFailed as error:
+            status = {"status": "failed", "error": str(error), "executed_notebook": str(error.executed)}
+        results.append({**status, "seconds": round(time.perf_counter() - start, 2)})
+    return results
 
 
 def _read_manifest(out: Path) -> dict:
@@ -308,6 +347,10 @@ def _parser(ds: Dataset) -> argparse.ArgumentParser:
     parser.add_argument("--workers", type=int, default=None,
                         help="parallel workers for --all (default: the number of cores)")
     parser.add_argument("--force", action="store_true", help="with --all, re-render up-to-date briefings")
+    parser.add_argument("--timeout", type=float, default=TIMEOUT,
+                        help=f"seconds a briefing may run before it is stopped (default: {TIMEOUT})")
+    parser.add_argument("--fresh-kernels", action="store_true",
+                        help="with --all, start a new kernel for every briefing (slower; same pages)")
     parser.add_argument("--data", default=None, help=f"data folder (default: {DATA_DIR})")
     return parser
 
@@ -322,6 +365,10 @@ def main(argv=None) -> int:
         print(f"briefing: {error}", file=sys.stderr)
         return 2
     args = _parser(ds).parse_args(argv)
+    if not args.timeout > 0:
+        print(f"briefing: --timeout must be a number of seconds above 0, got {args.timeout:g}",
+              file=sys.stderr)
+        return 2
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         if args.all:
@@ -332,7 +379,8 @@ def main(argv=None) -> int:
             if args.workers is not None and args.workers < 1:
                 print("briefing: --workers must be at least 1", file=sys.stderr)
                 return 2
-            result = render_all(args.out, workers=args.workers, force=args.force, data=data)
+            result = render_all(args.out, workers=args.workers, force=args.force, data=data,
+                                timeout=args.timeout, fresh_kernels=args.fresh_kernels)
             for entry in result.failed:
                 print(f"briefing: failed: {entry['output']}: {entry['error']}", file=sys.stderr)
             print(result.index)
@@ -340,7 +388,8 @@ def main(argv=None) -> int:
         if not args.platform:
             print("briefing: give --platform (see --help) or --all", file=sys.stderr)
             return 2
-        print(render_briefing(args.platform, args.region, args.as_of, out=args.out, data=data, ds=ds))
+        print(render_briefing(args.platform, args.region, args.as_of, out=args.out, data=data, ds=ds,
+                              timeout=args.timeout))
         return 0
     except BriefingParameterError as error:
         print(f"briefing: {error}", file=sys.stderr)

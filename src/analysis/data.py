@@ -109,6 +109,12 @@ def load(path: str | Path | None = None) -> Dataset:
         For any bad input, naming the file, line and column.
     """
     folder = Path(path) if path is not None else DATA_DIR
+    try:
+        checksum = _checksum(folder)
+    except OSError:
+        checksum = None  # _read below says which file is missing or unreadable
+    if checksum in _VALIDATED:
+        return _copy(_VALIDATED[checksum], folder)
     raws = {t.name: _read(folder / t.filename, t) for t in TABLES}
     typed = {name: _typed(raw) for name, raw in raws.items()}
     for raw in raws.values():
@@ -118,7 +124,20 @@ def load(path: str | Path | None = None) -> Dataset:
     _check_after_launch(raws, typed)
     _check_regions_match(raws, typed)
     _check_rollout_regions(raws["rollouts"], typed["countries"])
-    return Dataset(path=folder, checksum=_checksum(folder), **typed)
+    dataset = Dataset(path=folder, checksum=checksum, **typed)
+    _VALIDATED.clear()  # keep only the newest: enough for a kernel that renders many briefings
+    _VALIDATED[checksum] = dataset
+    return _copy(dataset, folder)
+
+
+# The last dataset validated, by checksum: files with the same bytes are not read and checked
+# again. load() returns copies, so a caller that changes its tables changes only its own.
+_VALIDATED: dict[str, Dataset] = {}
+
+
+def _copy(dataset: Dataset, folder: Path) -> Dataset:
+    tables = {t.name: getattr(dataset, t.name).copy() for t in TABLES}
+    return Dataset(path=folder, checksum=dataset.checksum, **tables)
 
 
 def _read(path: Path, table: Table) -> _RawTable:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from html import escape
 from pathlib import Path
 
@@ -40,15 +41,27 @@ def to_html(notebook: nbformat.NotebookNode, title: str) -> str:
     str
         The HTML page, with a table of contents after the first heading.
     """
-    exporter = HTMLExporter(template_name="briefing", extra_template_basedirs=[str(TEMPLATES)],
+    notebook = nbformat.from_dict(notebook)
+    notebook.metadata["title"] = title
+    html, _ = _exporter().from_notebook_node(notebook)
+    return _add_contents(html)
+
+
+class _BriefingExporter(HTMLExporter):
+    def _validate_preprocessor(self, nbc, preprocessor):
+        """Skip validating the notebook after every preprocessor: papermill validated it when it
+        wrote it, and the preprocessors here only remove cells and outputs."""
+
+
+@cache
+def _exporter() -> HTMLExporter:
+    """One exporter per process: it compiles its templates on first use and keeps them."""
+    exporter = _BriefingExporter(template_name="briefing", extra_template_basedirs=[str(TEMPLATES)],
                             exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     exporter.register_preprocessor(
         TagRemovePreprocessor(remove_cell_tags={"parameters", "injected-parameters"}), enabled=True)
     exporter.register_preprocessor(DropNoise(), enabled=True)
-    notebook = nbformat.from_dict(notebook)
-    notebook.metadata["title"] = title
-    html, _ = exporter.from_notebook_node(notebook)
-    return _add_contents(html)
+    return exporter
 
 
 def _add_contents(html: str) -> str:

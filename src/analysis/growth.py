@@ -46,6 +46,25 @@ def _interpolate(series: pd.Series, dates: pd.DatetimeIndex) -> np.ndarray:
     return np.exp(np.interp(dates.asi8.astype(float), known, np.log(series.to_numpy(float))))
 
 
+def mau_on(ds: Dataset, platforms, dates) -> np.ndarray:
+    """Monthly active users (millions) of ``platforms[i]`` on ``dates[i]``, as ``mau_at`` gives them.
+
+    NaN where the platform has no figures covering the date (or none at all).
+    """
+    platforms = np.asarray([str(p) for p in platforms], dtype=object)
+    dates = pd.DatetimeIndex(dates)
+    result = np.full(len(dates), np.nan)
+    counts = ds.user_counts[ds.user_counts["metric"] == "mau"]
+    for platform, rows in counts.groupby("platform", observed=True):
+        mine = platforms == str(platform)
+        if mine.any():
+            series = rows.set_index("date")["users_millions"].sort_index()
+            wanted = dates[mine]
+            covered = (wanted >= series.index[0]) & (wanted <= series.index[-1])
+            result[mine] = np.where(covered, _interpolate(series, wanted), np.nan)
+    return result
+
+
 def mau_at(ds: Dataset, platform: str, date, metric: str = "mau") -> float:
     """Monthly active users (millions) of ``platform`` on ``date``, interpolated.
 

@@ -2,17 +2,41 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import io
 from html import escape
 
-import matplotlib.pyplot as plt
+import matplotlib as mpl
 import pandas as pd
+from matplotlib.figure import Figure
 
-from . import __version__, charts, growth, peers, regions, rollouts, stages
+from . import __version__, charts, growth, peers, regions, rollouts, stages, style
 from .briefing import validate
 from .data import Dataset
+from .schema import TABLES
 from .style import format_date, format_users, format_value
 
 _EVENT_COLUMNS = ("date", "event", "kind", "product", "regions")
+
+
+class Chart:
+    """A rendered chart: PNG bytes and a text alternative; Jupyter shows it as an image."""
+
+    def __init__(self, png: bytes, alt: str):
+        self.png, self.alt = png, alt
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"image/png": base64.b64encode(self.png).decode("ascii"), "text/plain": self.alt}
+
+    def __repr__(self):
+        return f"<Chart: {self.alt}>"
+
+
+# Rendered charts by everything they are drawn from (see Briefing._chart): a chart that several
+# briefings share is drawn once per process. The oldest are dropped beyond _CHARTS_KEPT.
+_CHARTS: dict[tuple, Chart] = {}
+_CHARTS_KEPT = 64
 
 
 class Briefing:
@@ -23,6 +47,7 @@ class Briefing:
         self.ds, self.platform, self.region = ds, checked["platform"], checked["region"]
         self.as_of = pd.Timestamp(checked["as_of"])
         self.cited: list[str] = []
+        self._content = _fingerprint(ds)
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -45,6 +70,28 @@ class Briefing:
         """'WhatsApp, Latin America: monetization briefing as of 28 Jan 2026'."""
         focus = f", {region}" if region else ""
         return f"{platform}{focus}: monetization briefing as of {format_date(as_of)}"
+
+    def _chart(self, size: tuple, draw, *inputs) -> Chart:
+        """Draw ``draw(ds, *inputs, ax=...)`` on a new figure, or reuse the identical chart drawn before.
+
+        A chart is identified by the data's content, the drawing function, its inputs, the
+        figure size and the matplotlib settings; the figure is not pyplot's, so nothing is left open.
+        """
+        key = (self._content, draw.__qualname__, inputs, size, _settings())
+        chart = _CHARTS.get(key)
+        if chart is None:
+            figure = Figure(figsize=size)
+            ax = figure.add_subplot()
+            draw(self.ds, *inputs, ax=ax)
+            buffer = io.BytesIO()
+            figure.savefig(buffer, format="png", bbox_inches="tight")
+            note = style.find_source_note(ax)
+            title = ax.get_title("left") or ax.get_title()
+            chart = Chart(buffer.getvalue(), f"Chart: {title}. {note.get_text() if note else ''}".strip())
+            if len(_CHARTS) >= _CHARTS_KEPT:
+                del _CHARTS[next(iter(_CHARTS))]
+            _CHARTS[key] = chart
+        return chart
 
     # --- sections ------------------------------------------------------------------------
 
@@ -72,11 +119,9 @@ class Briefing:
                 f"since {format_date(current['started'])}: {years:.1f} years by "
                 f"{format_date(self.as_of)}.</p><ul>{''.join(items)}</ul>")
 
-    def plot_stages(self):
+    def plot_stages(self) -> Chart:
         """The stage lanes of the platform and its peers up to the date, events of the region."""
-        fig, ax = plt.subplots(figsize=(10, 4.8))
-        charts.stage_progression(self.ds, as_of=self.as_of, region=self.region, ax=ax)
-        return fig
+        return self._chart((10, 4.8), _stages_chart, self.as_of, self.region)
 
     def users(self) -> str:
         """Monthly users on the date and their growth."""
@@ -104,19 +149,13 @@ class Briefing:
                          f"grew {last['annual_growth']:.0%} a year.")
         return text + "</p>"
 
-    def plot_users(self):
+    def plot_users(self) -> Chart:
         """The platform's user line beside Meta's apps, up to the date (or a note if none)."""
-        fig, ax = plt.subplots(figsize=(10, 4.2))
         counts = self.ds.user_counts
         early = counts[(counts["metric"] == "mau") & (counts["date"] <= self.as_of)]
-        shown = [p for p in self.ds.platform_names
-                 if p in set(early["platform"].astype(str)) and (p == self.platform or p in _META)]
-        if shown:
-            charts.user_growth(self.ds, platforms=shown, as_of=self.as_of, log=True, ax=ax)
-        else:
-            ax.set_axis_off()
-            ax.text(0.5, 0.5, "No monthly user figures by this date.", ha="center", va="center")
-        return fig
+        shown = tuple(p for p in self.ds.platform_names
+                      if p in set(early["platform"].astype(str)) and (p == self.platform or p in _META))
+        return self._chart((10, 4.2), _users_chart, shown, self.as_of)
 
     def events(self) -> str:
         """The platform's monetization events so far, rows in the region highlighted."""
@@ -150,14 +189,12 @@ class Briefing:
             items = ["<li>No local monetization event or stated orientation in the data.</li>"]
         return f"<p>In <strong>{escape(self.region)}</strong>:</p><ul>{''.join(items)}</ul>"
 
-    def plot_region(self):
+    def plot_region(self) -> Chart:
         """Users of the platform by country (or WhatsApp's, if it has none), region first."""
-        fig, ax = plt.subplots(figsize=(10, 4.2))
         table = self.ds.regions
         platform = self.platform if ((table["platform"] == self.platform) & (table["metric"] == "users")).any() else "WhatsApp"
-        charts.regional_comparison(self.ds, "users", platform=platform, region=self.region
-                                   if self._region_has_users(platform) else None, ax=ax)
-        return fig
+        region = self.region if self._region_has_users(platform) else None
+        return self._chart((10, 4.2), _region_chart, platform, region)
 
     def _region_has_users(self, platform) -> bool:
         table = self.ds.regions
@@ -177,11 +214,9 @@ class Briefing:
                         f"paid tools, {_ordinal(place)} fastest of {len(ranked)} platforms that have them")
         return f"<p>{position}.</p>"
 
-    def plot_peers(self):
+    def plot_peers(self) -> Chart:
         """The peer comparison chart up to the date."""
-        fig, ax = plt.subplots(figsize=(10, 4.8))
-        charts.peer_comparison(self.ds, as_of=self.as_of, ax=ax)
-        return fig
+        return self._chart((10, 4.8), _peers_chart, self.as_of)
 
     def watch_next(self) -> str:
         """Announced plans not yet launched by the date, and shelved plans."""
@@ -239,6 +274,39 @@ class Briefing:
 
 
 _META = ("Instagram", "Messenger", "WhatsApp")
+
+
+def _stages_chart(ds, as_of, region, *, ax):
+    charts.stage_progression(ds, as_of=as_of, region=region, ax=ax)
+
+
+def _users_chart(ds, platforms, as_of, *, ax):
+    if platforms:
+        charts.user_growth(ds, platforms=list(platforms), as_of=as_of, log=True, ax=ax)
+    else:
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, "No monthly user figures by this date.", ha="center", va="center")
+
+
+def _region_chart(ds, platform, region, *, ax):
+    charts.regional_comparison(ds, "users", platform=platform, region=region, ax=ax)
+
+
+def _peers_chart(ds, as_of, *, ax):
+    charts.peer_comparison(ds, as_of=as_of, ax=ax)
+
+
+def _fingerprint(ds: Dataset) -> str:
+    """A digest of every table's content as it is now (not as it was read)."""
+    digest = hashlib.sha256()
+    for table in TABLES:
+        digest.update(pd.util.hash_pandas_object(getattr(ds, table.name), index=True).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def _settings() -> int:
+    """The matplotlib settings a chart is drawn with, as one hash."""
+    return hash(tuple(sorted((key, repr(value)) for key, value in mpl.rcParams.items())))
 
 
 def _text(value) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from . import checks, growth
@@ -76,7 +75,7 @@ def stage_entries(ds: Dataset, platforms=None, as_of=None) -> pd.DataFrame:
         "year": rows["started"].dt.year,
         "ended": ended,
         "days_in_stage": (ended.fillna(end) - rows["started"]).dt.days,
-        "mau_at_entry": [_mau_or_nan(ds, p, d) for p, d in zip(rows["platform"], rows["started"])],
+        "mau_at_entry": growth.mau_on(ds, rows["platform"], rows["started"]),
         "evidence": rows["evidence"],
         "source_id": rows["source_id"],
     })
@@ -101,7 +100,7 @@ def snapshot(ds: Dataset, as_of=None, platforms=None) -> pd.DataFrame:
         "stage_name": current["stage_name"],
         "since": current["started"],
         "days_in_stage": current["days_in_stage"],
-        "mau": [_mau_or_nan(ds, p, end) for p in current["platform"]],
+        "mau": growth.mau_on(ds, current["platform"], [end] * len(current)),
     }).reset_index(drop=True)
 
 
@@ -112,9 +111,3 @@ def _as_of(ds: Dataset, as_of) -> pd.Timestamp:
     checks.within("as_of", when, ds.earliest, ds.latest, "the stages")
     return when
 
-
-def _mau_or_nan(ds: Dataset, platform, date) -> float:
-    try:
-        return growth.mau_at(ds, str(platform), date)
-    except ValueError:
-        return np.nan

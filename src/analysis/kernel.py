@@ -1,0 +1,160 @@
+"""A warm kernel: one IPython kernel, started once, that runs many notebooks through papermill.
+
+The kernel start and the heavy imports are paid once; before each notebook the kernel is put
+back into the state of a new one (see ``kernelstate``). A notebook that fails, hangs past its
+time limit or kills its kernel is reported, and the kernel is replaced before the next run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+
+import nbformat
+import papermill
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import Engine, papermill_engines
+from papermill.log import logger
+
+from .files import write_atomic
+
+ENGINE = "warm-kernel"
+KERNEL_NAME = "python3"
+
+
+class KernelFailure(RuntimeError):
+    """A run did not finish: it passed its time limit or its kernel died (the kernel was replaced)."""
+
+
+class WarmKernel:
+    """An IPython kernel reused for many papermill runs, each starting as in a new kernel.
+
+    Parameters
+    ----------
+    cwd : str or Path
+        The working folder of the notebooks.
+    preload : sequence of str
+        Modules imported once, when the kernel starts.
+    startup_timeout : float
+        Seconds to wait for the kernel to start and import ``preload``.
+
+    Use it as a context manager, or call ``close``.
+    """
+
+    def __init__(self, cwd, *, preload=(), startup_timeout: float = 60):
+        self.cwd = str(cwd)
+        self.preload = list(preload)
+        self.startup_timeout = startup_timeout
+        self.starts = 0  # how many kernels this object has started
+        self.notebook = None  # the notebook of the current run, as far as it got
+        self._km = self._kc = self._folder = None
+        self._start()
+
+    def run(self, notebook, output, parameters: dict, *, timeout: float | None = None):
+        """Execute ``notebook`` with ``parameters``; write and return the executed notebook.
+
+        Raises
+        ------
+        papermill.PapermillExecutionError
+            A cell raised; the executed notebook with the traceback is at ``output``.
+        KernelFailure
+            The run passed ``timeout`` seconds or the kernel died; what ran is at ``output``.
+        """
+        deadline = time.monotonic() + timeout if timeout else None
+        self.notebook = None
+        try:
+            self._call("import analysis.kernelstate; analysis.kernelstate.reset()", self.startup_timeout)
+            return papermill.execute_notebook(
+                str(notebook), str(output), parameters=parameters, engine_name=ENGINE,
+                kernel_name=KERNEL_NAME, progress_bar=False, request_save_on_cell_execute=False,
+                warm_kernel=self, deadline=deadline)
+        except papermill.PapermillExecutionError:
+            self.restart()
+            raise
+        except Exception as error:
+            reason = (f"timed out after {timeout:g} s" if deadline and time.monotonic() >= deadline
+                      else f"the kernel failed: {type(error).__name__}: {error}")
+            if self.notebook is not None:
+                write_atomic(output, nbformat.writes(self.notebook))
+            self.restart()
+            raise KernelFailure(reason) from None
+        except BaseException:
+            self.close()
+            raise
+
+    def restart(self) -> None:
+        """Replace the kernel by a new one (with ``preload`` imported)."""
+        self.close()
+        self._start()
+
+    def close(self) -> None:
+        """Stop the kernel at once and remove its sockets."""
+        if self._kc is not None:
+            self._kc.stop_channels()
+            self._kc = None
+        if self._km is not None:
+            try:
+                if self._km.has_kernel:
+                    run_sync(self._km.shutdown_kernel)(now=True)
+            finally:
+                run_sync(self._km.cleanup_resources)()
+                self._km = None
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def _start(self) -> None:
+        # IPC sockets in a private folder: no TCP port two kernels could both pick, and no
+        # warning about unencrypted TCP.
+        self._folder = tempfile.mkdtemp(prefix="analysis-kernel-")
+        self._km = AsyncKernelManager(kernel_name=KERNEL_NAME, transport="ipc",
+                                      ip=os.path.join(self._folder, "k"),
+                                      connection_file=os.path.join(self._folder, "connection.json"))
+        try:
+            run_sync(self._km.start_kernel)(
+                cwd=self.cwd, extra_arguments=["--HistoryManager.hist_file=:memory:"])
+            self._kc = self._km.client()
+            self._kc.start_channels()
+            run_sync(self._kc.wait_for_ready)(timeout=self.startup_timeout)
+            self._call(f"import analysis.kernelstate; analysis.kernelstate.prepare({self.preload!r})",
+                       self.startup_timeout)
+        except BaseException:
+            self.close()
+            raise
+        self.starts += 1
+
+    def _call(self, code: str, timeout: float) -> None:
+        """Run code silently (no output, no execution count); raise KernelFailure if it fails."""
+        reply = run_sync(self._kc.execute_interactive)(
+            code, silent=True, store_history=False, timeout=timeout, output_hook=lambda msg: None)
+        content = reply["content"]
+        if content["status"] != "ok":
+            raise KernelFailure(f"{code!r} failed in the kernel: {content.get('ename')}: "
+                                f"{content.get('evalue')}")
+
+
+class WarmKernelEngine(Engine):
+    """A papermill engine that executes in a ``WarmKernel`` (passed as ``warm_kernel=``)."""
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, *, warm_kernel: WarmKernel,
+                                 deadline: float | None = None, **kwargs):
+        warm_kernel.notebook = nb_man.nb
+        client = PapermillNotebookClient(
+            nb_man, km=warm_kernel._km, kernel_name=kernel_name, log=logger,
+            timeout_func=(lambda cell: max(deadline - time.monotonic(), 0.01)) if deadline else None)
+        client.kc = warm_kernel._kc  # reuse the running client: nothing starts, nothing stops
+        return client.execute()
+
+
+papermill_engines.register(ENGINE, WarmKernelEngine)
