@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,7 +77,15 @@ class _RawTable:
     table: Table
     path: Path
     frame: pd.DataFrame
-    lines: np.ndarray
+    text: str
+    known_lines: np.ndarray | None  # None until a problem needs them
+
+    @property
+    def lines(self) -> np.ndarray:
+        """The file line each row starts on (found by reading the text again, on first use)."""
+        if self.known_lines is None:
+            self.known_lines = _scan(self.path, self.table, self.text)[2]
+        return self.known_lines
 
     def fail(self, row: int, column: str | None, problem: str, expected: str | None = None):
         raise DataValidationError(self.path, int(self.lines[row]), column, problem, expected)
@@ -155,7 +164,28 @@ def _read(path: Path, table: Table) -> _RawTable:
         text = data.decode("utf-8", errors="surrogateescape")
         valid_utf8 = False
     text = text.removeprefix("\ufeff")
+    rows = _fast_rows(text) if valid_utf8 else None
+    if rows is None or len(set(map(len, rows))) != 1:
+        # Something is wrong: read again row by row to say on which line.
+        header, rows, lines = _scan(path, table, text, valid_utf8)
+    else:
+        header, rows, lines = rows[0], rows[1:], None
+        _check_header(path, table, header)
+    # Every row has every column (checked above), so the frame only needs the schema's order.
+    frame = pd.DataFrame(rows, columns=header, dtype=object)[list(table.columns)]
+    return _RawTable(table, path, frame, text, lines)
 
+
+def _fast_rows(text: str) -> list[list[str]] | None:
+    """The non-blank rows, header first, or None if the CSV is malformed."""
+    try:
+        return [row for row in csv.reader(io.StringIO(text, newline=""), strict=True) if row]
+    except csv.Error:
+        return None
+
+
+def _scan(path: Path, table: Table, text: str, valid_utf8: bool = True):
+    """Header, rows and the line each row starts on; raises at the first malformed line."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows, lines = [], []
     header = None
@@ -183,9 +213,7 @@ def _read(path: Path, table: Table) -> _RawTable:
                                       f"{len(header)} comma-separated fields")
         rows.append(row)
         lines.append(start)
-    frame = pd.DataFrame(rows, columns=header, dtype=object)
-    frame = frame.reindex(columns=list(table.columns)).fillna("")
-    return _RawTable(table, path, frame, np.asarray(lines, dtype=np.int64))
+    return header, rows, np.asarray(lines, dtype=np.int64)
 
 
 def _check_utf8(path, line, header, row):
@@ -238,7 +266,7 @@ def _typed_column(raw: _RawTable, field: Field):
             raw.fail_first(present & (values.to_numpy() < 0), name,
                            lambda v: f"{v!r} is negative", "a number of at least 0")
     elif field.type == "integer":
-        is_integer = text.str.fullmatch(r"-?[0-9]+").to_numpy(dtype=bool)
+        is_integer = _fullmatch(text, r"-?[0-9]+")
         raw.fail_first(present & ~is_integer, name, lambda v: f"{v!r} is not a whole number",
                        "a whole number such as 2018")
         values = pd.to_numeric(text.where(present)).astype("Int64")
@@ -248,7 +276,7 @@ def _typed_column(raw: _RawTable, field: Field):
         values = text.map({"true": True, "false": False}).astype("boolean")
     else:
         if field.pattern:
-            matches = text.str.fullmatch(field.pattern).to_numpy(dtype=bool)
+            matches = _fullmatch(text, field.pattern)
             raw.fail_first(present & ~matches, name, lambda v: f"{v!r} is not valid",
                            field.pattern_meaning)
         values = text.where(present, None).astype("string")
@@ -261,10 +289,18 @@ def _typed_column(raw: _RawTable, field: Field):
     return values
 
 
+def _fullmatch(text: pd.Series, pattern: str) -> np.ndarray:
+    """Whether each value matches ``pattern`` in full; each distinct value is tested once."""
+    codes, distinct = pd.factorize(text)
+    compiled = re.compile(pattern)
+    matches = np.fromiter((compiled.fullmatch(v) is not None for v in distinct), bool, len(distinct))
+    return matches[codes]
+
+
 def _parse_dates(raw: _RawTable, field: Field, present: np.ndarray) -> pd.Series:
     name = field.name
     text = raw.frame[name]
-    iso = text.str.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").to_numpy(dtype=bool)
+    iso = _fullmatch(text, r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
     raw.fail_first(present & ~iso, name, lambda v: f"{v!r} is not a date", "an ISO date YYYY-MM-DD")
     dates = pd.to_datetime(text.where(present), format="%Y-%m-%d", errors="coerce")
     raw.fail_first(present & dates.isna().to_numpy(), name,
@@ -294,7 +330,7 @@ def _check_references(raw: _RawTable, raws: dict[str, _RawTable]):
         if target is None:
             continue
         table, column = target
-        known = set(raws[table].frame[column])
+        known = raws[table].frame[column].unique()
         text = raw.frame[field.name]
         expected = f"a {column} listed in {raws[table].path.name}"
         if field.references:
