@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import difflib
 import hashlib
-import itertools
 import json
+import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -227,8 +228,8 @@ def render_all(out="reports", *, workers: int | None = None, force: bool = False
                fresh_kernels: bool = False) -> BatchResult:
     """Render the whole grid with a pool of workers; write ``manifest.json`` and ``index.html``.
 
-    Each worker keeps one warm kernel and renders the briefings of one platform after another
-    (they share charts, which the kernel draws once). With ``fresh_kernels`` every briefing
+    Each worker keeps one warm kernel and renders runs of neighbouring briefings (the same
+    platform; they share charts, which the kernel draws once). With ``fresh_kernels`` every briefing
     gets a new kernel instead: slower, and the same pages. Briefings whose inputs are unchanged
     since the last run are skipped unless ``force``. A briefing that fails or passes
     ``timeout`` seconds is recorded with its executed notebook; the others still finish.
@@ -255,47 +256,70 @@ def render_all(out="reports", *, workers: int | None = None, force: bool = False
         else:
             jobs.append(entry)
     workers = workers or os.cpu_count() or 1
-    groups = [list(group) for _, group in
-              itertools.groupby(jobs, key=lambda job: job["parameters"]["platform"])]
+    done = multiprocessing.SimpleQueue()  # workers put one item per briefing rendered
     with tqdm(total=len(jobs), desc="briefings", unit="briefing", disable=not progress,
-              file=sys.stderr) as bar, ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(_render_group, [job["parameters"] for job in group], out, data,
-                               timeout, fresh_kernels): group for group in groups}
+              file=sys.stderr) as bar, ProcessPoolExecutor(
+                  max_workers=workers, initializer=_start_worker, initargs=(done,)) as pool:
+        follower = threading.Thread(target=_follow, args=(done, bar), daemon=True)
+        follower.start()
+        # Neighbouring briefings of the grid share charts: each task is a run of them.
+        futures = {pool.submit(_render_group, [job["parameters"] for job in chunk], out, data,
+                               timeout, fresh_kernels): chunk
+                   for chunk in _chunks(jobs, min(len(jobs), 2 * workers))}
         try:
             for future in as_completed(futures):
                 for job, result in zip(futures[future], future.result()):
                     manifest.append({**job, **result})
-                bar.update(len(futures[future]))
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             remove_temporaries(out)
             raise
+        finally:
+            done.put(None)
+            follower.join()
     manifest.sort(key=lambda entry: entry["output"])
     write_atomic(out / "manifest.json", json.dumps(manifest, indent=2) + "\n")
     index = write_atomic(out / "index.html", _index_page(manifest, ds))
     return BatchResult(manifest, index)
 
 
-_worker_kernel = None  # the warm kernel of a batch worker process
+def _chunks(items: list, count: int) -> list[list]:
+    """``items`` cut into ``count`` runs of neighbours, as equal in length as can be."""
+    bounds = [round(i * len(items) / count) for i in range(count + 1)]
+    return [items[start:end] for start, end in zip(bounds, bounds[1:]) if end > start]
+
+
+def _follow(done, bar) -> None:
+    """Advance the progress bar for each briefing a worker reports, until None arrives."""
+    while done.get() is not None:
+        bar.update()
+
+
+_worker = {"kernel": None, "done": None}  # in a batch worker process: its warm kernel, its queue
+
+
+def _start_worker(done) -> None:
+    _worker["done"] = done
 
 
 def _render_group(group: list[dict], out: Path, data, timeout: float, fresh_kernels: bool) -> list[dict]:
     """Render briefings one after another in this worker's kernel; one status entry each."""
-    global _worker_kernel
-    if _worker_kernel is None and not fresh_kernels:
+    if _worker["kernel"] is None and not fresh_kernels:
         from .kernel import WarmKernel
 
-        _worker_kernel = WarmKernel(TEMPLATE.parent, preload=PRELOAD)
-        util.Finalize(None, _worker_kernel.close, exitpriority=10)  # when the worker exits
+        _worker["kernel"] = WarmKernel(TEMPLATE.parent, preload=PRELOAD)
+        util.Finalize(None, _worker["kernel"].close, exitpriority=10)  # when the worker exits
     results = []
     for values in group:
         start = time.perf_counter()
         try:
-            _render(values, out, data, None if fresh_kernels else _worker_kernel, timeout)
+            _render(values, out, data, None if fresh_kernels else _worker["kernel"], timeout)
             status = {"status": "ok"}
         except BriefingFailed as error:
             status = {"status": "failed", "error": str(error), "executed_notebook": str(error.executed)}
         results.append({**status, "seconds": round(time.perf_counter() - start, 2)})
+        if _worker["done"] is not None:
+            _worker["done"].put(1)
     return results
 
 

@@ -1,0 +1,134 @@
+"""The warm kernel: every run starts as in a new kernel; failures, hangs and crashes are contained."""
+
+import json
+import time
+
+import nbformat
+import papermill
+import pytest
+
+from analysis.kernel import KernelFailure, WarmKernel
+
+
+def notebook(folder, name, *cells, parameters="value = None"):
+    """A notebook file whose first cell is tagged parameters."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(parameters, metadata={"tags": ["parameters"]})]
+    nb.cells += [nbformat.v4.new_code_cell(source) for source in cells]
+    path = folder / f"{name}.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def printed(nb) -> str:
+    return "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs
+                   if o.output_type == "stream")
+
+
+@pytest.fixture(scope="module")
+def kernel(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("kernel")
+    with WarmKernel(folder, preload=["matplotlib.pyplot"]) as warm:
+        yield warm
+
+
+@pytest.fixture
+def folder(tmp_path):
+    return tmp_path
+
+
+MESS = """
+import os, sys, warnings
+import matplotlib, matplotlib.pyplot as plt
+leftover = 42
+matplotlib.rcParams["lines.linewidth"] = 9.5
+plt.figure()
+os.environ["LEFTOVER_VARIABLE"] = "1"
+sys.path.append("/leftover/path")
+warnings.simplefilter("error")
+os.chdir("/")
+"""
+
+CHECK = """
+import os, sys, warnings, json
+import matplotlib, matplotlib.pyplot as plt
+print(json.dumps({
+    "leftover": "leftover" in globals(),
+    "linewidth": matplotlib.rcParams["lines.linewidth"],
+    "figures": len(plt.get_fignums()),
+    "environ": "LEFTOVER_VARIABLE" in os.environ,
+    "path": "/leftover/path" in sys.path,
+    "error_filter": any(f[0] == "error" for f in warnings.filters),
+    "cwd": os.getcwd(),
+    "value": value,
+}))
+"""
+
+
+def check(kernel, folder, name="check", value="x"):
+    nb = kernel.run(notebook(folder, name, CHECK), folder / f"{name}-out.ipynb", {"value": value})
+    return json.loads(printed(nb)), nb
+
+
+def test_a_run_gets_its_parameters_and_keeps_its_outputs(kernel, folder):
+    state, nb = check(kernel, folder, value="hello")
+    assert state["value"] == "hello"
+    assert (folder / "check-out.ipynb").is_file()
+    assert [c.execution_count for c in nb.cells if c.cell_type == "code"] == [1, 2, 3]
+
+
+def test_a_run_starts_as_in_a_new_kernel(kernel, folder):
+    fresh, _ = check(kernel, folder, "before")
+    kernel.run(notebook(folder, "mess", MESS), folder / "mess-out.ipynb", {})
+    after, _ = check(kernel, folder, "after")
+    assert after == fresh
+    assert after["leftover"] is False and after["figures"] == 0 and after["environ"] is False
+    assert after["cwd"] == kernel.cwd
+
+
+def test_a_failing_run_is_reported_and_the_next_run_gets_a_new_kernel(kernel, folder):
+    starts = kernel.starts
+    failing = notebook(folder, "fails", "poisoned = True", "raise ValueError('deliberate')")
+    with pytest.raises(papermill.PapermillExecutionError, match="deliberate"):
+        kernel.run(failing, folder / "fails-out.ipynb", {})
+    assert kernel.starts == starts + 1
+    assert "deliberate" in (folder / "fails-out.ipynb").read_text()
+    nb = kernel.run(notebook(folder, "next", "print('poisoned' in globals())"), folder / "next-out.ipynb", {})
+    assert printed(nb).strip() == "False"
+
+
+def test_a_hanging_run_is_stopped_at_its_timeout(kernel, folder):
+    starts = kernel.starts
+    hanging = notebook(folder, "hangs", "print('started', flush=True)", "import time\ntime.sleep(600)")
+    began = time.monotonic()
+    with pytest.raises(KernelFailure, match="timed out after 3 s"):
+        kernel.run(hanging, folder / "hangs-out.ipynb", {}, timeout=3)
+    assert time.monotonic() - began < 30
+    assert kernel.starts == starts + 1
+    kept = nbformat.read(folder / "hangs-out.ipynb", as_version=4)
+    assert "started" in printed(kept)
+    assert check(kernel, folder, "after-hang")[0]["value"] == "x"
+
+
+def test_a_run_that_kills_its_kernel_is_reported_and_the_kernel_replaced(kernel, folder):
+    starts = kernel.starts
+    with pytest.raises(KernelFailure, match="kernel failed"):
+        kernel.run(notebook(folder, "dies", "import os\nos._exit(3)"), folder / "dies-out.ipynb", {},
+                   timeout=60)
+    assert kernel.starts == starts + 1
+    assert check(kernel, folder, "after-death")[0]["value"] == "x"
+
+
+def test_the_kernel_talks_over_ipc_sockets_in_its_own_folder(kernel):
+    connection = json.loads(open(kernel._km.connection_file).read())
+    assert connection["transport"] == "ipc"
+    assert connection["ip"].startswith(kernel._folder)
+
+
+def test_close_stops_the_kernel_and_removes_its_folder(tmp_path):
+    warm = WarmKernel(tmp_path)
+    manager, folder = warm._km, warm._folder
+    warm.close()
+    assert not manager.has_kernel
+    assert not (tmp_path / folder).exists()

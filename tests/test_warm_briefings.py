@@ -1,0 +1,80 @@
+"""Briefings rendered in warm kernels: the same pages as with a new kernel each, and stuck runs stopped."""
+
+import json
+
+import nbformat
+import pytest
+
+from analysis import briefing
+from factory import make_dataset
+
+HANGING_REGION = "Europe"
+
+
+@pytest.fixture(scope="module")
+def both_ways(tmp_path_factory):
+    """The real grid rendered with warm kernels and with a new kernel per briefing."""
+    root = tmp_path_factory.mktemp("both-ways")
+    warm = briefing.render_all(root / "warm", workers=2, progress=False)
+    fresh = briefing.render_all(root / "fresh", workers=2, progress=False, fresh_kernels=True)
+    return root, warm, fresh
+
+
+def test_warm_and_fresh_kernels_render_the_same_grid(both_ways, ds):
+    _, warm, fresh = both_ways
+    expected = sorted(briefing.output_name(values) for values in briefing.grid(ds))
+    for result in (warm, fresh):
+        assert sorted(entry["output"] for entry in result.manifest) == expected
+        assert {entry["status"] for entry in result.manifest} == {"ok"}
+
+
+def test_warm_kernel_pages_are_byte_identical_to_fresh_kernel_pages(both_ways):
+    root, warm, _ = both_ways
+    names = [entry["output"] for entry in warm.manifest] + ["index.html"]
+    different = [name for name in names
+                 if (root / "warm" / name).read_bytes() != (root / "fresh" / name).read_bytes()]
+    assert different == []
+
+
+@pytest.fixture(scope="module")
+def hanging_batch(tmp_path_factory):
+    """A batch whose Europe briefings hang, with a 5 s timeout."""
+    root = tmp_path_factory.mktemp("hanging")
+    folder = root / "data"
+    make_dataset(folder)
+    template = nbformat.read(briefing.TEMPLATE, as_version=4)
+    setup = next(i for i, c in enumerate(template.cells) if "analysis.load(" in c.source)
+    template.cells.insert(setup + 1, nbformat.v4.new_code_cell(
+        f'if region == "{HANGING_REGION}":\n    import time\n    time.sleep(600)'))
+    stuck = root / "template" / "briefing.ipynb"
+    stuck.parent.mkdir()
+    nbformat.write(template, stuck)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(briefing, "TEMPLATE", stuck)
+        result = briefing.render_all(root / "reports", workers=2, data=folder, progress=False, timeout=5)
+    return result
+
+
+def test_a_stuck_briefing_is_stopped_and_reported(hanging_batch):
+    failed = hanging_batch.failed
+    assert failed and {entry["parameters"]["region"] for entry in failed} == {HANGING_REGION}
+    for entry in failed:
+        assert "timed out after 5 s" in entry["error"]
+        assert entry["seconds"] < 60
+        kept = nbformat.read(entry["executed_notebook"], as_version=4)
+        assert any("time.sleep(600)" in cell.source for cell in kept.cells)
+
+
+def test_the_briefings_after_a_stuck_one_still_render(hanging_batch):
+    others = [entry for entry in hanging_batch.manifest if entry["parameters"]["region"] != HANGING_REGION]
+    assert others and {entry["status"] for entry in others} == {"ok"}
+    manifest = json.loads((hanging_batch.index.parent / "manifest.json").read_text())
+    assert len(manifest) == len(hanging_batch.manifest)
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "nan"])
+def test_command_refuses_a_timeout_that_is_not_positive(tmp_path, capsys, value):
+    out = tmp_path / "reports"
+    assert briefing.main(["--platform", "WhatsApp", "--timeout", value, "--out", str(out)]) == 2
+    assert "--timeout must be a number of seconds above 0" in capsys.readouterr().err
+    assert not out.exists()
