@@ -520,9 +520,8 @@ def test_executed_notebook_is_kept(real):
 
 
 def escaped(payload):
-    """The payload as page text: < > & escaped. (nbconvert re-serializes the page with BeautifulSoup,
-    which writes a double quote in text content as a plain ", which is harmless there.)"""
-    return escape(payload, quote=False)
+    """The payload as page text: < > & " ' escaped, as report.Briefing writes it."""
+    return escape(payload)
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)

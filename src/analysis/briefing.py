@@ -265,7 +265,7 @@ def render_all(out="reports", *, workers: int | None = None, force: bool = False
         # Neighbouring briefings of the grid share charts: each task is a run of them.
         futures = {pool.submit(_render_group, [job["parameters"] for job in chunk], out, data,
                                timeout, fresh_kernels): chunk
-                   for chunk in _chunks(jobs, min(len(jobs), 2 * workers))}
+                   for chunk in _chunks(jobs, 2 * workers)}
         try:
             for future in as_completed(futures):
                 for job, result in zip(futures[future], future.result()):
@@ -284,7 +284,10 @@ def render_all(out="reports", *, workers: int | None = None, force: bool = False
 
 
 def _chunks(items: list, count: int) -> list[list]:
-    """``items`` cut into ``count`` runs of neighbours, as equal in length as can be."""
+    """``items`` cut into at most ``count`` runs of neighbours, as equal in length as can be."""
+    count = min(count, len(items))
+    if count == 0:
+        return []
     bounds = [round(i * len(items) / count) for i in range(count + 1)]
     return [items[start:end] for start, end in zip(bounds, bounds[1:]) if end > start]
 

@@ -9,10 +9,14 @@ from pathlib import Path
 
 import nbformat
 from nbconvert import HTMLExporter
+from nbconvert.exporters.templateexporter import TemplateExporter
+from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _HEADING = re.compile(r'<h2 id="([^"]+)">(.*?)<a class="anchor-link"')
+_OUTPUT_DIV = re.compile(r'(<div class="[^"<>]*\bjp-OutputArea-output\b[^"<>]*")')
 
 
 class DropNoise(Preprocessor):
@@ -48,6 +52,18 @@ def to_html(notebook: nbformat.NotebookNode, title: str) -> str:
 
 
 class _BriefingExporter(HTMLExporter):
+    """HTMLExporter without its last pass, which parses the whole page again with BeautifulSoup
+    to add alt text to images (our template writes it) and tabindex to outputs (added here by
+    one substitution): on a briefing that pass costs more than the rest of the export."""
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        resources = self._init_resources(resources)
+        self.register_filter("highlight_code", Highlight2HTML(pygments_lexer="python", parent=self))
+        self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+            notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+        html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+        return _OUTPUT_DIV.sub(r'\1 tabindex="0"', html), resources
+
     def _validate_preprocessor(self, nbc, preprocessor):
         """Skip validating the notebook after every preprocessor: papermill validated it when it
         wrote it, and the preprocessors here only remove cells and outputs."""
