@@ -8,8 +8,10 @@ import hashlib
 import json
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -257,6 +259,7 @@ def render_all(out="reports", *, workers: int | None = None, force: bool = False
             jobs.append(entry)
     workers = workers or os.cpu_count() or 1
     done = multiprocessing.SimpleQueue()  # workers put one item per briefing rendered
+    charts = tempfile.mkdtemp(prefix="analysis-charts-")  # the warm kernels share charts here
     with tqdm(total=len(jobs), desc="briefings", unit="briefing", disable=not progress,
               file=sys.stderr) as bar, ProcessPoolExecutor(
                   max_workers=workers, initializer=_start_worker, initargs=(done,)) as pool:
@@ -264,7 +267,7 @@ def render_all(out="reports", *, workers: int | None = None, force: bool = False
         follower.start()
         # Neighbouring briefings of the grid share charts: each task is a run of them.
         futures = {pool.submit(_render_group, [job["parameters"] for job in chunk], out, data,
-                               timeout, fresh_kernels): chunk
+                               timeout, None if fresh_kernels else charts): chunk
                    for chunk in _chunks(jobs, 2 * workers)}
         try:
             for future in as_completed(futures):
@@ -277,6 +280,7 @@ def render_all(out="reports", *, workers: int | None = None, force: bool = False
         finally:
             done.put(None)
             follower.join()
+            shutil.rmtree(charts, ignore_errors=True)
     manifest.sort(key=lambda entry: entry["output"])
     write_atomic(out / "manifest.json", json.dumps(manifest, indent=2) + "\n")
     index = write_atomic(out / "index.html", _index_page(manifest, ds))
@@ -305,18 +309,24 @@ def _start_worker(done) -> None:
     _worker["done"] = done
 
 
-def _render_group(group: list[dict], out: Path, data, timeout: float, fresh_kernels: bool) -> list[dict]:
-    """Render briefings one after another in this worker's kernel; one status entry each."""
-    if _worker["kernel"] is None and not fresh_kernels:
+def _render_group(group: list[dict], out: Path, data, timeout: float, charts: str | None) -> list[dict]:
+    """Render briefings one after another; one status entry each.
+
+    With a ``charts`` folder, in this worker's warm kernel, which shares charts there with the
+    other workers; without, in a new kernel for each briefing.
+    """
+    if _worker["kernel"] is None and charts is not None:
         from .kernel import WarmKernel
 
-        _worker["kernel"] = WarmKernel(TEMPLATE.parent, preload=PRELOAD)
+        _worker["kernel"] = WarmKernel(
+            TEMPLATE.parent, preload=PRELOAD,
+            setup=f"import analysis.report; analysis.report.share_charts({charts!r})")
         util.Finalize(None, _worker["kernel"].close, exitpriority=10)  # when the worker exits
     results = []
     for values in group:
         start = time.perf_counter()
         try:
-            _render(values, out, data, None if fresh_kernels else _worker["kernel"], timeout)
+            _render(values, out, data, _worker["kernel"] if charts is not None else None, timeout)
             status = {"status": "ok"}
         except BriefingFailed as error:
             status = {"status": "failed", "error": str(error), "executed_notebook": str(error.executed)}

@@ -39,15 +39,18 @@ class WarmKernel:
         The working folder of the notebooks.
     preload : sequence of str
         Modules imported once, when the kernel starts.
+    setup : str
+        Code run once in each kernel after ``preload`` (its effects on modules last).
     startup_timeout : float
         Seconds to wait for the kernel to start and import ``preload``.
 
     Use it as a context manager, or call ``close``.
     """
 
-    def __init__(self, cwd, *, preload=(), startup_timeout: float = 60):
+    def __init__(self, cwd, *, preload=(), setup: str = "", startup_timeout: float = 60):
         self.cwd = str(cwd)
         self.preload = list(preload)
+        self.setup = setup
         self.startup_timeout = startup_timeout
         self.starts = 0  # how many kernels this object has started
         self.notebook = None  # the notebook of the current run, as far as it got
@@ -128,6 +131,8 @@ class WarmKernel:
             run_sync(self._kc.wait_for_ready)(timeout=self.startup_timeout)
             self._call(f"import analysis.kernelstate; analysis.kernelstate.prepare({self.preload!r})",
                        self.startup_timeout)
+            if self.setup:
+                self._call(self.setup, self.startup_timeout)
         except BaseException:
             self.close()
             raise

@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import json
 from html import escape
+from pathlib import Path
 
 import matplotlib as mpl
 import pandas as pd
@@ -14,6 +16,7 @@ from matplotlib.figure import Figure
 from . import __version__, charts, growth, peers, regions, rollouts, stages, style
 from .briefing import validate
 from .data import Dataset
+from .files import write_atomic
 from .schema import TABLES
 from .style import format_date, format_users, format_value
 
@@ -37,6 +40,13 @@ class Chart:
 # briefings share is drawn once per process. The oldest are dropped beyond _CHARTS_KEPT.
 _CHARTS: dict[tuple, Chart] = {}
 _CHARTS_KEPT = 64
+_SHARED: list[Path] = []  # the folder set by share_charts, if any
+
+
+def share_charts(folder) -> None:
+    """Also keep rendered charts in ``folder``, where other processes drawing the same charts
+    (the workers of a batch) find them instead of drawing them again."""
+    _SHARED[:] = [Path(folder)]
 
 
 class Briefing:
@@ -78,7 +88,7 @@ class Briefing:
         figure size and the matplotlib settings; the figure is not pyplot's, so nothing is left open.
         """
         key = (self._content, draw.__qualname__, inputs, size, _settings())
-        chart = _CHARTS.get(key)
+        chart = _CHARTS.get(key) or _shared_chart(key)
         if chart is None:
             figure = Figure(figsize=size)
             ax = figure.add_subplot()
@@ -88,6 +98,8 @@ class Briefing:
             note = style.find_source_note(ax)
             title = ax.get_title("left") or ax.get_title()
             chart = Chart(buffer.getvalue(), f"Chart: {title}. {note.get_text() if note else ''}".strip())
+            _share_chart(key, chart)
+        if key not in _CHARTS:
             if len(_CHARTS) >= _CHARTS_KEPT:
                 del _CHARTS[next(iter(_CHARTS))]
             _CHARTS[key] = chart
@@ -304,9 +316,29 @@ def _fingerprint(ds: Dataset) -> str:
     return digest.hexdigest()
 
 
-def _settings() -> int:
-    """The matplotlib settings a chart is drawn with, as one hash."""
-    return hash(tuple(sorted((key, repr(value)) for key, value in mpl.rcParams.items())))
+def _settings() -> str:
+    """The matplotlib settings a chart is drawn with, as one digest (the same in every process)."""
+    text = repr(sorted((key, repr(value)) for key, value in mpl.rcParams.items()))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _shared_path(key: tuple) -> Path | None:
+    return _SHARED[0] / f"{hashlib.sha256(repr(key).encode()).hexdigest()}.json" if _SHARED else None
+
+
+def _shared_chart(key: tuple) -> Chart | None:
+    """The chart another process left in the shared folder, if any."""
+    path = _shared_path(key)
+    if path is None or not path.exists():
+        return None
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    return Chart(base64.b64decode(stored["png"]), stored["alt"])
+
+
+def _share_chart(key: tuple, chart: Chart) -> None:
+    path = _shared_path(key)
+    if path is not None:
+        write_atomic(path, json.dumps({"alt": chart.alt, "png": base64.b64encode(chart.png).decode("ascii")}))
 
 
 def _text(value) -> str:
