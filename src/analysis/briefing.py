@@ -6,13 +6,11 @@ import argparse
 import difflib
 import hashlib
 import json
-import multiprocessing
 import os
 import shutil
 import signal
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -230,8 +228,8 @@ def render_all(out="reports", *, workers: int | None = None, force: bool = False
                fresh_kernels: bool = False) -> BatchResult:
     """Render the whole grid with a pool of workers; write ``manifest.json`` and ``index.html``.
 
-    Each worker keeps one warm kernel and renders runs of neighbouring briefings (the same
-    platform; they share charts, which the kernel draws once). With ``fresh_kernels`` every briefing
+    Each worker keeps one warm kernel; the workers draw each chart the briefings share once
+    and pass it on through a temporary folder. With ``fresh_kernels`` every briefing
     gets a new kernel instead: slower, and the same pages. Briefings whose inputs are unchanged
     since the last run are skipped unless ``force``. A briefing that fails or passes
     ``timeout`` seconds is recorded with its executed notebook; the others still finish.
@@ -258,28 +256,20 @@ def render_all(out="reports", *, workers: int | None = None, force: bool = False
         else:
             jobs.append(entry)
     workers = workers or os.cpu_count() or 1
-    done = multiprocessing.SimpleQueue()  # workers put one item per briefing rendered
     charts = tempfile.mkdtemp(prefix="analysis-charts-")  # the warm kernels share charts here
     with tqdm(total=len(jobs), desc="briefings", unit="briefing", disable=not progress,
-              file=sys.stderr) as bar, ProcessPoolExecutor(
-                  max_workers=workers, initializer=_start_worker, initargs=(done,)) as pool:
-        follower = threading.Thread(target=_follow, args=(done, bar), daemon=True)
-        follower.start()
-        # Neighbouring briefings of the grid share charts: each task is a run of them.
-        futures = {pool.submit(_render_group, [job["parameters"] for job in chunk], out, data,
-                               timeout, None if fresh_kernels else charts): chunk
-                   for chunk in _chunks(jobs, 2 * workers)}
+              file=sys.stderr) as bar, ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(_worker_render, job["parameters"], out, data, timeout,
+                               None if fresh_kernels else charts): job for job in jobs}
         try:
             for future in as_completed(futures):
-                for job, result in zip(futures[future], future.result()):
-                    manifest.append({**job, **result})
+                manifest.append({**futures[future], **future.result()})
+                bar.update()
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             remove_temporaries(out)
             raise
         finally:
-            done.put(None)
-            follower.join()
             shutil.rmtree(charts, ignore_errors=True)
     manifest.sort(key=lambda entry: entry["output"])
     write_atomic(out / "manifest.json", json.dumps(manifest, indent=2) + "\n")
@@ -287,53 +277,29 @@ def render_all(out="reports", *, workers: int | None = None, force: bool = False
     return BatchResult(manifest, index)
 
 
-def _chunks(items: list, count: int) -> list[list]:
-    """``items`` cut into at most ``count`` runs of neighbours, as equal in length as can be."""
-    count = min(count, len(items))
-    if count == 0:
-        return []
-    bounds = [round(i * len(items) / count) for i in range(count + 1)]
-    return [items[start:end] for start, end in zip(bounds, bounds[1:]) if end > start]
+_worker_kernel = []  # in a batch worker process: its warm kernel, once started
 
 
-def _follow(done, bar) -> None:
-    """Advance the progress bar for each briefing a worker reports, until None arrives."""
-    while done.get() is not None:
-        bar.update()
+def _worker_render(values: dict, out: Path, data, timeout: float, charts: str | None) -> dict:
+    """Render one briefing in a worker process; its status entry.
 
-
-_worker = {"kernel": None, "done": None}  # in a batch worker process: its warm kernel, its queue
-
-
-def _start_worker(done) -> None:
-    _worker["done"] = done
-
-
-def _render_group(group: list[dict], out: Path, data, timeout: float, charts: str | None) -> list[dict]:
-    """Render briefings one after another; one status entry each.
-
-    With a ``charts`` folder, in this worker's warm kernel, which shares charts there with the
-    other workers; without, in a new kernel for each briefing.
+    With a ``charts`` folder, in the worker's warm kernel, which shares the charts it draws
+    there with the other workers; without, in a new kernel.
     """
-    if _worker["kernel"] is None and charts is not None:
+    if charts is not None and not _worker_kernel:
         from .kernel import WarmKernel
 
-        _worker["kernel"] = WarmKernel(
-            TEMPLATE.parent, preload=PRELOAD,
-            setup=f"import analysis.report; analysis.report.share_charts({charts!r})")
-        util.Finalize(None, _worker["kernel"].close, exitpriority=10)  # when the worker exits
-    results = []
-    for values in group:
-        start = time.perf_counter()
-        try:
-            _render(values, out, data, _worker["kernel"] if charts is not None else None, timeout)
-            status = {"status": "ok"}
-        except BriefingFailed as error:
-            status = {"status": "failed", "error": str(error), "executed_notebook": str(error.executed)}
-        results.append({**status, "seconds": round(time.perf_counter() - start, 2)})
-        if _worker["done"] is not None:
-            _worker["done"].put(1)
-    return results
+        kernel = WarmKernel(TEMPLATE.parent, preload=PRELOAD,
+                            setup=f"import analysis.report; analysis.report.share_charts({charts!r})")
+        util.Finalize(None, kernel.close, exitpriority=10)  # when the worker exits
+        _worker_kernel.append(kernel)
+    start = time.perf_counter()
+    try:
+        _render(values, out, data, _worker_kernel[0] if charts is not None else None, timeout)
+        status = {"status": "ok"}
+    except BriefingFailed as error:
+        status = {"status": "failed", "error": str(error), "executed_notebook": str(error.executed)}
+    return {**status, "seconds": round(time.perf_counter() - start, 2)}
 
 
 def _read_manifest(out: Path) -> dict:
