@@ -78,3 +78,16 @@ def test_command_refuses_a_timeout_that_is_not_positive(tmp_path, capsys, value)
     assert briefing.main(["--platform", "WhatsApp", "--timeout", value, "--out", str(out)]) == 2
     assert "--timeout must be a number of seconds above 0" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_a_stuck_briefing_in_a_new_kernel_is_stopped_too(tmp_path, monkeypatch):
+    template = nbformat.read(briefing.TEMPLATE, as_version=4)
+    setup = next(i for i, c in enumerate(template.cells) if "analysis.load(" in c.source)
+    template.cells.insert(setup + 1, nbformat.v4.new_code_cell("import time\ntime.sleep(600)"))
+    stuck = tmp_path / "briefing.ipynb"
+    nbformat.write(template, stuck)
+    monkeypatch.setattr(briefing, "TEMPLATE", stuck)
+    values = {"platform": "WhatsApp", "region": None, "as_of": "2020-01-01"}
+    with pytest.raises(briefing.BriefingFailed, match="a cell timed out after 4 s"):
+        briefing._render(values, tmp_path / "out", None, None, timeout=4)
+    assert not (tmp_path / "out" / briefing.output_name(values)).exists()

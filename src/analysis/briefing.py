@@ -14,8 +14,8 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from multiprocessing import util
 from html import escape
+from multiprocessing import util
 from pathlib import Path
 
 from . import __version__, checks, stages
@@ -179,6 +179,7 @@ def render_briefing(platform: str, region: str | None = None, as_of=None, *, out
 def _render(values: dict, out: Path, data, kernel, timeout: float) -> Path:
     """Run the template in ``kernel`` (a WarmKernel), or in a new kernel if it is None; export it."""
     import papermill  # heavy: only where a notebook is run
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     from .export import to_html
     from .kernel import KernelFailure
@@ -200,6 +201,10 @@ def _render(values: dict, out: Path, data, kernel, timeout: float) -> Path:
         raise BriefingFailed(f"{name}: {error.ename}: {error.evalue}", executed) from None
     except KernelFailure as error:
         raise BriefingFailed(f"{name}: {error}", executed) from None
+    except CellTimeoutError:  # a new kernel's time limit is per cell
+        raise BriefingFailed(f"{name}: a cell timed out after {timeout:g} s", executed) from None
+    except DeadKernelError as error:
+        raise BriefingFailed(f"{name}: the kernel failed: {error}", executed) from None
     title = Briefing.title_for(values["platform"], values["region"], values["as_of"])
     return write_atomic(out / name, to_html(notebook, title))
 
@@ -351,7 +356,8 @@ def _parser(ds: Dataset) -> argparse.ArgumentParser:
                         help="parallel workers for --all (default: the number of cores)")
     parser.add_argument("--force", action="store_true", help="with --all, re-render up-to-date briefings")
     parser.add_argument("--timeout", type=float, default=TIMEOUT,
-                        help=f"seconds a briefing may run before it is stopped (default: {TIMEOUT})")
+                        help=f"seconds a briefing may run before it is stopped (default: {TIMEOUT}; "
+                             "with --fresh-kernels, seconds per cell)")
     parser.add_argument("--fresh-kernels", action="store_true",
                         help="with --all, start a new kernel for every briefing (slower; same pages)")
     parser.add_argument("--data", default=None, help=f"data folder (default: {DATA_DIR})")
