@@ -1,0 +1,78 @@
+"""Briefing charts: drawn once for the same inputs, again when the data or the settings change."""
+
+import matplotlib as mpl
+import numpy as np
+import pytest
+
+from analysis import growth, report, style
+from factory import make_dataset
+
+
+@pytest.fixture
+def mini(tmp_path):
+    """The miniature dataset, loaded afresh for each test (some tests change it)."""
+    return make_dataset(tmp_path / "data")
+
+
+@pytest.fixture(autouse=True)
+def no_kept_charts(monkeypatch):
+    monkeypatch.setattr(report, "_CHARTS", {})
+    monkeypatch.setattr(report, "_SHARED", [])
+
+
+def test_a_chart_is_a_png_with_a_text_alternative(mini):
+    ds = mini
+    chart = report.Briefing(ds, "Messenger").plot_peers()
+    bundle = chart._repr_mimebundle_()
+    assert chart.png.startswith(b"\x89PNG")
+    assert bundle["text/plain"].startswith("Chart: From launch to business tools")
+    assert "Sources:" in bundle["text/plain"]
+
+
+def test_the_same_chart_is_drawn_once(mini):
+    ds = mini
+    first = report.Briefing(ds, "Messenger", "Europe").plot_stages()
+    again = report.Briefing(ds, "Instagram", "Europe").plot_stages()
+    other = report.Briefing(ds, "Instagram", "Asia-Pacific").plot_stages()
+    assert again is first
+    assert other is not first
+
+
+def test_changed_data_or_settings_draw_the_chart_again(mini):
+    ds = mini
+    first = report.Briefing(ds, "Messenger").plot_peers()
+    ds.platforms.loc[ds.platforms["platform"] == "Messenger", "launched"] -= np.timedelta64(365, "D")
+    changed = report.Briefing(ds, "Messenger").plot_peers()
+    assert changed.png != first.png
+    with mpl.rc_context({"lines.linewidth": 7}):
+        assert report.Briefing(ds, "Messenger").plot_peers() is not changed
+
+
+def test_workers_share_charts_through_the_folder(mini, tmp_path):
+    ds = mini
+    report.share_charts(tmp_path)
+    drawn = report.Briefing(ds, "Messenger").plot_peers()
+    assert len(list(tmp_path.glob("*.json"))) == 1
+    report._CHARTS.clear()  # as in another process
+    shared = report.Briefing(ds, "Messenger").plot_peers()
+    assert shared is not drawn
+    assert (shared.png, shared.alt) == (drawn.png, drawn.alt)
+
+
+def test_mau_on_gives_what_mau_at_gives(ds):
+    platforms, dates, expected = [], [], []
+    for platform in ds.platform_names:
+        for date in ds.user_counts["date"].drop_duplicates().sort_values()[::7]:
+            platforms.append(platform)
+            dates.append(date)
+            try:
+                expected.append(growth.mau_at(ds, platform, date))
+            except ValueError:
+                expected.append(np.nan)
+    np.testing.assert_array_equal(growth.mau_on(ds, platforms, dates), np.array(expected))
+
+
+def test_the_theme_keeps_source_notes_findable(mini):
+    ds = mini
+    style.use_theme()
+    assert report.Briefing(ds, "Messenger").plot_users().alt.endswith("(data/sources.csv)")
