@@ -118,13 +118,11 @@ def load(path: str | Path | None = None) -> Dataset:
         For any bad input, naming the file, line and column.
     """
     folder = Path(path) if path is not None else DATA_DIR
-    try:
-        checksum = _checksum(folder)
-    except OSError:
-        checksum = None  # _read below says which file is missing or unreadable
+    contents = {t.name: _contents(folder / t.filename, t) for t in TABLES}
+    checksum = _checksum(contents)
     if checksum in _VALIDATED:
         return _copy(_VALIDATED[checksum], folder)
-    raws = {t.name: _read(folder / t.filename, t) for t in TABLES}
+    raws = {t.name: _read(folder / t.filename, t, contents[t.name]) for t in TABLES}
     typed = {name: _typed(raw) for name, raw in raws.items()}
     for raw in raws.values():
         _check_keys(raw)
@@ -149,14 +147,20 @@ def _copy(dataset: Dataset, folder: Path) -> Dataset:
     return Dataset(path=folder, checksum=dataset.checksum, **tables)
 
 
-def _read(path: Path, table: Table) -> _RawTable:
-    expected_header = f"a CSV file whose header is: {','.join(table.columns)}"
+def _contents(path: Path, table: Table) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
-        raise DataValidationError(path, None, None, "file is missing", expected_header) from None
+        raise DataValidationError(path, None, None, "file is missing", _expected_header(table)) from None
+
+
+def _expected_header(table: Table) -> str:
+    return f"a CSV file whose header is: {','.join(table.columns)}"
+
+
+def _read(path: Path, table: Table, data: bytes) -> _RawTable:
     if not data.strip():
-        raise DataValidationError(path, 1, None, "file is empty", expected_header)
+        raise DataValidationError(path, 1, None, "file is empty", _expected_header(table))
     try:
         text = data.decode("utf-8")
         valid_utf8 = True
@@ -396,9 +400,9 @@ def _check_rollout_regions(raw: _RawTable, countries: pd.DataFrame):
             raw.fail(row, "region", problem, repr(expected))
 
 
-def _checksum(folder: Path) -> str:
+def _checksum(contents: dict[str, bytes]) -> str:
     digest = hashlib.sha256()
     for table in TABLES:
         digest.update(table.filename.encode())
-        digest.update((folder / table.filename).read_bytes())
+        digest.update(contents[table.name])
     return digest.hexdigest()
