@@ -2,7 +2,10 @@
 
 import csv
 
+import nbformat
+
 import analysis
+from analysis import briefing
 from analysis.schema import TABLES_BY_NAME
 
 BASE = {
@@ -79,3 +82,13 @@ def make_dataset(folder, **tables):
             writer.writerow(TABLES_BY_NAME[name].columns)
             writer.writerows(rows)
     return analysis.load(folder)
+
+
+def template_with(source, path):
+    """Write the briefing template with a code cell ``source`` right after its setup cell."""
+    template = nbformat.read(briefing.TEMPLATE, as_version=4)
+    setup = next(i for i, c in enumerate(template.cells) if "analysis.load(" in c.source)
+    template.cells.insert(setup + 1, nbformat.v4.new_code_cell(source))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(template, path)
+    return path

@@ -26,7 +26,7 @@ import nbformat
 import pandas as pd
 import papermill
 import pytest
-from factory import BASE, make_dataset
+from factory import BASE, make_dataset, template_with
 
 import analysis
 from analysis import briefing, files, stages
@@ -183,13 +183,8 @@ def failing_batch(mini, tmp_path_factory):
     """`briefing --all` with a template whose Europe briefing raises; an earlier good HTML exists."""
     folder, ds = mini
     root = tmp_path_factory.mktemp("failing")
-    template = nbformat.read(briefing.TEMPLATE, as_version=4)
-    setup = next(i for i, c in enumerate(template.cells) if "analysis.load(" in c.source)
-    template.cells.insert(setup + 1, nbformat.v4.new_code_cell(
-        f'if region == "{FAILING_REGION}":\n    raise RuntimeError("deliberate failure for the test")'))
-    broken = root / "template" / "briefing.ipynb"
-    broken.parent.mkdir()
-    nbformat.write(template, broken)
+    broken = template_with(f'if region == "{FAILING_REGION}":\n    raise RuntimeError("deliberate failure for the test")',
+                           root / "template" / "briefing.ipynb")
 
     out = root / "reports"
     failed_name = briefing.output_name({"platform": "Messenger", "region": FAILING_REGION,

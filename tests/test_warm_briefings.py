@@ -6,7 +6,7 @@ import nbformat
 import pytest
 
 from analysis import briefing
-from factory import make_dataset
+from factory import make_dataset, template_with
 
 HANGING_REGION = "Europe"
 
@@ -42,13 +42,8 @@ def hanging_batch(tmp_path_factory):
     root = tmp_path_factory.mktemp("hanging")
     folder = root / "data"
     make_dataset(folder)
-    template = nbformat.read(briefing.TEMPLATE, as_version=4)
-    setup = next(i for i, c in enumerate(template.cells) if "analysis.load(" in c.source)
-    template.cells.insert(setup + 1, nbformat.v4.new_code_cell(
-        f'if region == "{HANGING_REGION}":\n    import time\n    time.sleep(600)'))
-    stuck = root / "template" / "briefing.ipynb"
-    stuck.parent.mkdir()
-    nbformat.write(template, stuck)
+    stuck = template_with(f'if region == "{HANGING_REGION}":\n    import time\n    time.sleep(600)',
+                          root / "template" / "briefing.ipynb")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(briefing, "TEMPLATE", stuck)
         result = briefing.render_all(root / "reports", workers=2, data=folder, progress=False, timeout=5)
@@ -81,11 +76,7 @@ def test_command_refuses_a_timeout_that_is_not_positive(tmp_path, capsys, value)
 
 
 def test_a_stuck_briefing_in_a_new_kernel_is_stopped_too(tmp_path, monkeypatch):
-    template = nbformat.read(briefing.TEMPLATE, as_version=4)
-    setup = next(i for i, c in enumerate(template.cells) if "analysis.load(" in c.source)
-    template.cells.insert(setup + 1, nbformat.v4.new_code_cell("import time\ntime.sleep(600)"))
-    stuck = tmp_path / "briefing.ipynb"
-    nbformat.write(template, stuck)
+    stuck = template_with("import time\ntime.sleep(600)", tmp_path / "briefing.ipynb")
     monkeypatch.setattr(briefing, "TEMPLATE", stuck)
     values = {"platform": "WhatsApp", "region": None, "as_of": "2020-01-01"}
     with pytest.raises(briefing.BriefingFailed, match="a cell timed out after 4 s"):
