@@ -69,21 +69,14 @@ def _user_counts(tables, factor: int) -> pd.DataFrame:
             taken = set(counts.loc[(counts["platform"] == platform) & (counts["metric"] == metric), "date"])
             days = pd.date_range(launched, end, freq="D").strftime("%Y-%m-%d")
             free[platform, metric] = [d for d in days if d not in taken]
+    slots = [(platform, metric, day) for (platform, metric), days in free.items() for day in days]
     wanted = len(counts) * (factor - 1)
-    capacity = sum(len(days) for days in free.values())
-    if wanted > capacity:
-        sys.exit(f"{wanted} synthetic user counts need more free days than the {capacity} there are")
+    if wanted > len(slots):
+        sys.exit(f"{wanted} synthetic user counts need more free days than the {len(slots)} there are")
+    # Evenly spaced over all free slots: a step of at least 1, so no slot is taken twice.
+    picked = [slots[i] for i in np.linspace(0, len(slots), wanted, endpoint=False).astype(int)]
     extra = counts.sample(wanted, replace=True, random_state=0).reset_index(drop=True)
-    keys, dates = [], []
-    for (platform, metric), days in free.items():
-        share = round(wanted * len(days) / capacity)
-        picked = np.linspace(0, len(days) - 1, share).round().astype(int) if share else []
-        keys += [(platform, metric)] * len(picked)
-        dates += [days[i] for i in picked]
-    extra = extra.iloc[:len(dates)].copy() if len(dates) < wanted else extra
-    extra["platform"] = [k[0] for k in keys[:len(extra)]]
-    extra["metric"] = [k[1] for k in keys[:len(extra)]]
-    extra["date"] = dates[:len(extra)]
+    extra["platform"], extra["metric"], extra["date"] = zip(*picked)
     return pd.concat([counts, extra], ignore_index=True)
 
 
