@@ -73,7 +73,8 @@ class _BriefingExporter(HTMLExporter):
 def _exporter() -> HTMLExporter:
     """One exporter per process: it compiles its templates on first use and keeps them."""
     exporter = _BriefingExporter(template_name="briefing", extra_template_basedirs=[str(TEMPLATES)],
-                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+                                 exclude_input=True, exclude_input_prompt=True,
+                                 exclude_output_prompt=True)
     exporter.register_preprocessor(
         TagRemovePreprocessor(remove_cell_tags={"parameters", "injected-parameters"}), enabled=True)
     exporter.register_preprocessor(DropNoise(), enabled=True)
