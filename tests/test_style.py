@@ -258,6 +258,24 @@ def test_add_and_find_source_note_round_trip():
     assert style.find_source_note(other) is None
 
 
+def test_a_long_source_note_is_broken_into_lines_that_end_inside_the_figure():
+    figure, ax = plt.subplots(figsize=(4, 3))
+    text = "Sources: " + "; ".join(f"Publisher number {n} 2017" for n in range(8)) + " (data/sources.csv)"
+    note = style.add_source_note(ax, text)
+    lines = note.get_text().split("\n")
+    assert len(lines) > 1 and " ".join(lines) == text
+    renderer = figure.canvas.get_renderer()
+    note.draw(renderer)
+    assert note.get_window_extent(renderer).x1 <= figure.bbox.x1
+    assert ax.get_window_extent(renderer).x0 == pytest.approx(note.get_window_extent(renderer).x0, abs=1)
+
+
+def test_a_short_source_note_stays_on_one_line():
+    _, ax = plt.subplots(figsize=(10, 4))
+    text = "Sources: Reuters 2016; TechCrunch 2017; The Verge 2018; Bloomberg 2019; and 12 more (data/sources.csv)"
+    assert style.add_source_note(ax, text).get_text() == text
+
+
 def test_source_note_sits_below_the_axes_and_clears_an_axis_label():
     _, (bare, labelled) = plt.subplots(1, 2)
     labelled.set_xlabel("Years")

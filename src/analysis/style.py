@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib as mpl
 import matplotlib.dates as mdates
 import pandas as pd
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import text_to_path
 from matplotlib.ticker import FuncFormatter
 
 PLATFORM_COLORS = {
@@ -123,14 +127,32 @@ def source_note(ds, source_ids, *, limit: int = 4) -> str:
     return text + " (data/sources.csv)"
 
 
+SOURCE_NOTE_SIZE = 7.5  # points
+
+
 def add_source_note(ax, text: str):
-    """Write a source note under the axes; it is found again by its gid, 'source-note'."""
+    """Write a source note under the axes, in lines that end at the figure's right edge;
+    it is found again by its gid, 'source-note'."""
     below = -42 if ax.get_xlabel() else -28  # clear of the tick labels and the axis label
-    note = ax.annotate(text, xy=(0, 0), xycoords="axes fraction", xytext=(0, below),
-                       textcoords="offset points", ha="left", va="top", fontsize=7.5,
-                       color="#555555", annotation_clip=False, wrap=True)
+    note = ax.annotate(_wrap_to_figure(ax, text), xy=(0, 0), xycoords="axes fraction", xytext=(0, below),
+                       textcoords="offset points", ha="left", va="top", fontsize=SOURCE_NOTE_SIZE,
+                       color="#555555", annotation_clip=False)
     note.set_gid(SOURCE_NOTE_GID)
     return note
+
+
+def _wrap_to_figure(ax, text: str) -> str:
+    """``text`` broken into lines that fit between the axes' left edge and the figure's right edge.
+
+    The whole text is measured once. (matplotlib's own ``wrap=True`` measures every prefix of
+    every line, again at every draw: a tenth of the time a chart takes to render.)
+    """
+    room = (1 - ax.get_position().x0) * ax.figure.get_figwidth() * 72  # points
+    width, _, _ = text_to_path.get_text_width_height_descent(
+        text, FontProperties(size=SOURCE_NOTE_SIZE), ismath=False)
+    if width <= room:
+        return text
+    return textwrap.fill(text, width=max(int(len(text) * room / width), 20), break_on_hyphens=False)
 
 
 def find_source_note(ax):
