@@ -1,5 +1,10 @@
 """Briefing charts: drawn once for the same inputs, again when the data or the settings change."""
 
+import fcntl
+import json
+import threading
+import time
+
 import matplotlib as mpl
 import numpy as np
 import pytest
@@ -57,6 +62,53 @@ def test_workers_share_charts_through_the_folder(mini, tmp_path):
     shared = report.Briefing(ds, "Messenger").plot_peers()
     assert shared is not drawn
     assert (shared.png, shared.alt) == (drawn.png, drawn.alt)
+
+
+@pytest.fixture
+def held_chart(mini, tmp_path, monkeypatch):
+    """The peers chart's shared file and its lock, held as if another process were drawing it."""
+    report.share_charts(tmp_path)
+    report.Briefing(mini, "Messenger").plot_peers()
+    (path,) = tmp_path.glob("*.json")
+    stored = json.loads(path.read_text())
+    path.unlink()
+    report._CHARTS.clear()  # as in another process
+    renders = []
+    render = report.Briefing._render
+    monkeypatch.setattr(report.Briefing, "_render", lambda *args: renders.append(args) or render(*args))
+    with open(path.with_suffix(".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield path, stored, lock, renders
+
+
+def test_a_chart_another_process_is_drawing_is_waited_for(mini, held_chart):
+    path, stored, lock, renders = held_chart
+
+    def finish_drawing():
+        time.sleep(0.3)
+        path.write_text(json.dumps({**stored, "alt": "drawn by the other process"}))
+        fcntl.flock(lock, fcntl.LOCK_UN)
+
+    threading.Thread(target=finish_drawing).start()
+    assert report.Briefing(mini, "Messenger").plot_peers().alt == "drawn by the other process"
+    assert renders == []
+
+
+def test_a_chart_whose_drawer_gave_up_is_drawn_here(mini, held_chart):
+    path, stored, lock, renders = held_chart
+    threading.Timer(0.2, fcntl.flock, (lock, fcntl.LOCK_UN)).start()  # released, nothing written
+    chart = report.Briefing(mini, "Messenger").plot_peers()
+    assert (chart.alt, len(renders)) == (stored["alt"], 1)
+    assert json.loads(path.read_text())["alt"] == stored["alt"]
+
+
+def test_a_chart_whose_drawer_hangs_is_drawn_here_after_the_wait(mini, held_chart, monkeypatch):
+    path, stored, lock, renders = held_chart
+    monkeypatch.setattr(report, "_SHARED_WAIT", 0.3)
+    start = time.monotonic()
+    chart = report.Briefing(mini, "Messenger").plot_peers()
+    assert 0.3 <= time.monotonic() - start < 10
+    assert (chart.alt, len(renders)) == (stored["alt"], 1)
 
 
 def test_mau_on_gives_what_mau_at_gives(ds):

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import base64
+import fcntl
+import functools
 import hashlib
 import io
 import json
+import time
 from html import escape
 from pathlib import Path
 
@@ -41,6 +44,7 @@ class Chart:
 _CHARTS: dict[tuple, Chart] = {}
 _CHARTS_KEPT = 64
 _SHARED: list[Path] = []  # the folder set by share_charts, if any
+_SHARED_WAIT = 30  # seconds to wait for a chart another process is rendering
 
 
 def share_charts(folder) -> None:
@@ -88,22 +92,25 @@ class Briefing:
         figure size and the matplotlib settings; the figure is not pyplot's, so nothing is left open.
         """
         key = (self._content, draw.__qualname__, inputs, size, _settings())
-        chart = _CHARTS.get(key) or _shared_chart(key)
+        chart = _CHARTS.get(key)
         if chart is None:
-            figure = Figure(figsize=size)
-            ax = figure.add_subplot()
-            draw(self.ds, *inputs, ax=ax)
-            buffer = io.BytesIO()
-            figure.savefig(buffer, format="png", bbox_inches="tight")
-            note = style.find_source_note(ax)
-            title = ax.get_title("left") or ax.get_title()
-            chart = Chart(buffer.getvalue(), f"Chart: {title}. {note.get_text() if note else ''}".strip())
-            _share_chart(key, chart)
-        if key not in _CHARTS:
+            render = functools.partial(self._render, size, draw, inputs)
+            chart = _shared_chart(key, render) if _SHARED else render()
             if len(_CHARTS) >= _CHARTS_KEPT:
                 del _CHARTS[next(iter(_CHARTS))]
             _CHARTS[key] = chart
         return chart
+
+    def _render(self, size: tuple, draw, inputs: tuple) -> Chart:
+        """The chart drawn on a new figure, as PNG, with its title and source note as text alternative."""
+        figure = Figure(figsize=size)
+        ax = figure.add_subplot()
+        draw(self.ds, *inputs, ax=ax)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", bbox_inches="tight")
+        note = style.find_source_note(ax)
+        title = ax.get_title("left") or ax.get_title()
+        return Chart(buffer.getvalue(), f"Chart: {title}. {note.get_text() if note else ''}".strip())
 
     # --- sections ------------------------------------------------------------------------
 
@@ -322,23 +329,30 @@ def _settings() -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _shared_path(key: tuple) -> Path | None:
-    return _SHARED[0] / f"{hashlib.sha256(repr(key).encode()).hexdigest()}.json" if _SHARED else None
+def _shared_chart(key: tuple, render) -> Chart:
+    """The chart in the shared folder, or ``render()``'s, left there for the other processes.
 
-
-def _shared_chart(key: tuple) -> Chart | None:
-    """The chart another process left in the shared folder, if any."""
-    path = _shared_path(key)
-    if path is None or not path.exists():
-        return None
-    stored = json.loads(path.read_text(encoding="utf-8"))
-    return Chart(base64.b64decode(stored["png"]), stored["alt"])
-
-
-def _share_chart(key: tuple, chart: Chart) -> None:
-    path = _shared_path(key)
-    if path is not None:
+    The process that renders a chart holds a lock on it; the others wait for its result, for
+    at most ``_SHARED_WAIT`` seconds before they render it themselves. The lock is released
+    when its holder finishes or dies.
+    """
+    path = _SHARED[0] / f"{hashlib.sha256(repr(key).encode()).hexdigest()}.json"
+    with open(path.with_suffix(".lock"), "a") as lock:
+        deadline = time.monotonic() + _SHARED_WAIT
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.01)
+        if path.exists():
+            stored = json.loads(path.read_text(encoding="utf-8"))
+            return Chart(base64.b64decode(stored["png"]), stored["alt"])
+        chart = render()
         write_atomic(path, json.dumps({"alt": chart.alt, "png": base64.b64encode(chart.png).decode("ascii")}))
+        return chart
 
 
 def _text(value) -> str:
