@@ -69,6 +69,13 @@ def test_mau_at_is_log_linear_between_figures(mini):
     assert growth.mau_at(mini, "Messenger", "2015-01-01") == pytest.approx(200)
 
 
+@pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
+def test_mau_at_and_mau_on_read_a_date_in_any_unit(mini, unit):
+    day = pd.Timestamp("2015-01-01").as_unit(unit)
+    assert growth.mau_at(mini, "Messenger", day) == pytest.approx(200)
+    assert growth.mau_on(mini, ["Messenger"], [day]) == pytest.approx([200])
+
+
 def test_mau_at_includes_the_first_and_last_figure(mini):
     assert growth.mau_at(mini, "Messenger", "2014-01-01") == pytest.approx(100)
     assert growth.mau_at(mini, "Messenger", "2018-01-01") == pytest.approx(1600)

@@ -41,9 +41,14 @@ def reported(ds: Dataset, platform: str, metric: str = "mau") -> pd.Series:
     return rows.set_index("date")["users_millions"].sort_index()
 
 
-def _interpolate(series: pd.Series, dates: pd.DatetimeIndex) -> np.ndarray:
-    known = series.index.asi8.astype(float)
-    return np.exp(np.interp(dates.asi8.astype(float), known, np.log(series.to_numpy(float))))
+def _interpolate(series: pd.Series, dates) -> np.ndarray:
+    """Log-linear interpolation of ``series`` (indexed by date) at ``dates``."""
+    return np.exp(np.interp(_nanoseconds(dates), _nanoseconds(series.index), np.log(series.to_numpy(float))))
+
+
+def _nanoseconds(dates) -> np.ndarray:
+    """Dates as float nanoseconds, whatever their unit (days, seconds, microseconds...)."""
+    return pd.DatetimeIndex(dates).as_unit("ns").asi8.astype(float)
 
 
 def mau_on(ds: Dataset, platforms, dates) -> np.ndarray:
@@ -52,16 +57,16 @@ def mau_on(ds: Dataset, platforms, dates) -> np.ndarray:
     NaN where the platform has no figures covering the date (or none at all).
     """
     platforms = np.asarray([str(p) for p in platforms], dtype=object)
-    dates = pd.DatetimeIndex(dates)
-    result = np.full(len(dates), np.nan)
-    counts = ds.user_counts[ds.user_counts["metric"] == "mau"]
-    for platform, rows in counts.groupby("platform", observed=True):
-        mine = platforms == str(platform)
-        if mine.any():
-            series = rows.set_index("date")["users_millions"].sort_index()
-            wanted = dates[mine]
-            covered = (wanted >= series.index[0]) & (wanted <= series.index[-1])
-            result[mine] = np.where(covered, _interpolate(series, wanted), np.nan)
+    when = _nanoseconds(dates)
+    result = np.full(len(when), np.nan)
+    counts = ds.user_counts[ds.user_counts["metric"] == "mau"].sort_values("date", kind="stable")
+    names = counts["platform"].astype(str).to_numpy()
+    known, users = _nanoseconds(counts["date"]), np.log(counts["users_millions"].to_numpy(float))
+    for platform in set(platforms) & set(names):
+        mine, rows = platforms == platform, names == platform
+        x = known[rows]
+        covered = (when[mine] >= x[0]) & (when[mine] <= x[-1])
+        result[mine] = np.where(covered, np.exp(np.interp(when[mine], x, users[rows])), np.nan)
     return result
 
 
