@@ -29,18 +29,20 @@ def monetization_paths(ds: Dataset, platforms=None, as_of=None) -> pd.DataFrame:
     selected = checks.choices("platform", platforms, ds.platform_names)
     info = ds.platforms[ds.platforms["platform"].isin(entries["platform"].unique())
                         & ds.platforms["platform"].isin(selected)]
+    stage_of = list(zip(entries["platform"].astype(str), entries["stage"].astype(int)))
+    started = dict(zip(stage_of, entries["started"]))
+    mau_at_entry = dict(zip(stage_of, entries["mau_at_entry"]))
     rows = []
     for platform in info.itertuples():
-        mine = entries[entries["platform"] == platform.platform]
-        mine = mine.set_index(mine["stage"].astype(int))
-        entry = {s: mine.loc[s, "started"] if s in mine.index else pd.NaT for s in (2, 3)}
+        name = str(platform.platform)
+        entry = {s: started.get((name, s), pd.NaT) for s in (2, 3)}
         rows.append({
             "platform": platform.platform, "owner": platform.owner, "peer": bool(platform.peer),
             "launched": platform.launched, "stage2": entry[2], "stage3": entry[3],
             "years_to_stage2": _years(platform.launched, entry[2]),
             "years_to_stage3": _years(platform.launched, entry[3]),
-            "mau_at_stage3": mine.loc[3, "mau_at_entry"] if 3 in mine.index else float("nan"),
-            "stage_now": int(mine.index.max()),
+            "mau_at_stage3": mau_at_entry.get((name, 3), float("nan")),
+            "stage_now": max(s for p, s in stage_of if p == name),
         })
     result = pd.DataFrame(rows)
     result["platform"] = pd.Categorical(result["platform"],
