@@ -43,12 +43,12 @@ def reported(ds: Dataset, platform: str, metric: str = "mau") -> pd.Series:
 
 def _interpolate(series: pd.Series, dates) -> np.ndarray:
     """Log-linear interpolation of ``series`` (indexed by date) at ``dates``."""
-    return np.exp(np.interp(_nanoseconds(dates), _nanoseconds(series.index), np.log(series.to_numpy(float))))
+    return np.exp(np.interp(_microseconds(dates), _microseconds(series.index), np.log(series.to_numpy(float))))
 
 
-def _nanoseconds(dates) -> np.ndarray:
-    """Dates as float nanoseconds, whatever their unit (days, seconds, microseconds...)."""
-    return pd.DatetimeIndex(dates).as_unit("ns").asi8.astype(float)
+def _microseconds(dates) -> np.ndarray:
+    """Dates as float microseconds, whatever their unit (exact in a float up to the year 2255)."""
+    return pd.DatetimeIndex(dates).as_unit("us").asi8.astype(float)
 
 
 def mau_on(ds: Dataset, platforms, dates) -> np.ndarray:
@@ -57,11 +57,11 @@ def mau_on(ds: Dataset, platforms, dates) -> np.ndarray:
     NaN where the platform has no figures covering the date (or none at all).
     """
     platforms = np.asarray([str(p) for p in platforms], dtype=object)
-    when = _nanoseconds(dates)
+    when = _microseconds(dates)
     result = np.full(len(when), np.nan)
     counts = ds.user_counts[ds.user_counts["metric"] == "mau"].sort_values("date", kind="stable")
     names = counts["platform"].astype(str).to_numpy()
-    known, users = _nanoseconds(counts["date"]), np.log(counts["users_millions"].to_numpy(float))
+    known, users = _microseconds(counts["date"]), np.log(counts["users_millions"].to_numpy(float))
     for platform in set(platforms) & set(names):
         mine, rows = platforms == platform, names == platform
         x = known[rows]
