@@ -2,6 +2,8 @@
 
 import fcntl
 import json
+import subprocess
+import sys
 import threading
 import time
 
@@ -9,6 +11,7 @@ import matplotlib as mpl
 import numpy as np
 import pytest
 
+import analysis
 from analysis import growth, report, style
 from factory import make_dataset
 
@@ -51,6 +54,20 @@ def test_changed_data_or_settings_draw_the_chart_again(mini):
     assert changed.png != first.png
     with mpl.rc_context({"lines.linewidth": 7}):
         assert report.Briefing(ds, "Messenger").plot_peers() is not changed
+
+
+def test_the_data_fingerprint_follows_the_content_not_the_process(mini, tmp_path):
+    before = report._fingerprint(mini)
+    report.Briefing(mini, "Messenger", "Europe").plot_stages()  # pandas may reorganise frames inside
+    assert report._fingerprint(mini) == before
+    assert report._fingerprint(analysis.load(tmp_path / "data")) == before
+    other_process = subprocess.run(
+        [sys.executable, "-c", "import sys, analysis; from analysis import report; "
+                               "print(report._fingerprint(analysis.load(sys.argv[1])))", str(tmp_path / "data")],
+        capture_output=True, text=True, check=True).stdout.strip()
+    assert other_process == before
+    mini.sources.loc[0, "publisher"] = "Another publisher"
+    assert report._fingerprint(mini) != before
 
 
 def test_workers_share_charts_through_the_folder(mini, tmp_path):
