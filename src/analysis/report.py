@@ -320,7 +320,7 @@ def _fingerprint(ds: Dataset) -> str:
     """A digest of every table as it is now (not as it was read).
 
     The pickled columns fix a table's content, whatever the frame's internal layout, and the
-    same tables loaded in two processes pickle alike: eight times faster than hashing every
+    same tables loaded in two processes pickle alike: about six times faster than hashing every
     value with pandas.
     """
     digest = hashlib.sha256()
