@@ -108,14 +108,19 @@ def first_markets(ds: Dataset, platforms=None) -> pd.DataFrame:
         ``platform``, ``region``, ``first_date``, ``first_event``, ``events`` (count); regions
         reached only through worldwide events are not listed.
     """
-    table = events(ds, platforms=platforms, kinds=("test", "launch", "expansion"))
-    table = table.assign(region_touched=table["regions"].str.split(", ")).explode("region_touched")
-    table = table[table["region_touched"].isin(REGIONS)]
-    if table.empty:
+    table = events(ds, platforms=platforms, kinds=("test", "launch", "expansion"))  # oldest first
+    firsts: dict[tuple, dict] = {}
+    for row in table.itertuples():
+        for region in row.regions.split(", "):
+            if region in REGIONS:
+                first = firsts.setdefault((row.platform, region), {
+                    "platform": row.platform, "region": region, "first_date": row.date,
+                    "first_event": row.event, "events": 0})
+                first["events"] += 1
+    if not firsts:
         raise ValueError(f"no local (non-worldwide) events for platforms={platforms!r}")
-    grouped = table.groupby(["platform", "region_touched"], observed=True, sort=False)
-    result = grouped.agg(first_date=("date", "min"), first_event=("event", "first"),
-                         events=("event", "size")).reset_index()
-    result = result.rename(columns={"region_touched": "region"})
+    result = pd.DataFrame(list(firsts.values()))
+    result["platform"] = result["platform"].astype(table["platform"].dtype)
     result["region"] = pd.Categorical(result["region"], categories=list(ROLLOUT_REGIONS), ordered=True)
+    result["first_event"] = result["first_event"].astype(table["event"].dtype)
     return result.sort_values(["platform", "first_date"]).reset_index(drop=True)
