@@ -271,6 +271,14 @@ def test_grid_is_every_platform_with_stages_times_every_region_focus(ds, mini):
     assert len({briefing.output_name(v) for v in full}) == len(full), "two briefings share a file name"
 
 
+def test_batch_order_changes_platform_and_region_from_one_briefing_to_the_next(ds):
+    jobs = [{"parameters": values} for values in briefing.grid(ds)]
+    order = [job["parameters"] for job in briefing._interleaved(jobs)]
+    assert sorted(map(briefing.output_name, order)) == sorted(briefing.output_name(j["parameters"]) for j in jobs)
+    for before, after in zip(order, order[1:]):
+        assert before["platform"] != after["platform"] and before["region"] != after["region"]
+
+
 def test_output_name():
     assert briefing.output_name(REAL) == "messenger--asia-pacific--2017-07-11.html"
     assert (briefing.output_name({"platform": "WhatsApp", "region": "Middle East & Africa", "as_of": "2020-01-01"})

@@ -265,7 +265,7 @@ def render_all(out="reports", *, workers: int | None = None, force: bool = False
     with tqdm(total=len(jobs), desc="briefings", unit="briefing", disable=not progress,
               file=sys.stderr) as bar, ProcessPoolExecutor(max_workers=workers) as pool:
         futures = {pool.submit(_worker_render, job["parameters"], out, data, timeout,
-                               None if fresh_kernels else charts): job for job in jobs}
+                               None if fresh_kernels else charts): job for job in _interleaved(jobs)}
         try:
             for future in as_completed(futures):
                 manifest.append({**futures[future], **future.result()})
@@ -280,6 +280,20 @@ def render_all(out="reports", *, workers: int | None = None, force: bool = False
     write_atomic(out / "manifest.json", json.dumps(manifest, indent=2) + "\n")
     index = write_atomic(out / "index.html", _index_page(manifest, ds))
     return BatchResult(manifest, index)
+
+
+def _interleaved(jobs: list[dict]) -> list[dict]:
+    """The jobs diagonal by diagonal across the platform x region grid: neighbours differ in
+    platform and mostly in region, so briefings that run at the same time seldom need the same
+    chart (one would wait while the other draws it)."""
+    platforms = list(dict.fromkeys(job["parameters"]["platform"] for job in jobs))
+    regions = list(dict.fromkeys(job["parameters"]["region"] for job in jobs))
+
+    def diagonal(job) -> tuple:
+        platform = platforms.index(job["parameters"]["platform"])
+        return (regions.index(job["parameters"]["region"]) - platform) % len(regions), platform
+
+    return sorted(jobs, key=diagonal)
 
 
 _worker_kernel = []  # in a batch worker process: its warm kernel, once started
