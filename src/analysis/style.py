@@ -113,14 +113,18 @@ def source_note(ds, source_ids, *, limit: int = 4) -> str:
     ids = pd.unique(pd.Series(list(source_ids), dtype="string").dropna())
     if len(ids) == 0:
         raise ValueError("a chart needs at least one source id for its source note")
-    unknown = [i for i in ids if i not in set(ds.sources["source_id"])]
+    known = set(ds.sources["source_id"])
+    unknown = [i for i in ids if i not in known]
     if unknown:
         raise ValueError(f"unknown source_id {unknown[0]!r}; it is not in sources.csv")
     table = ds.sources.set_index("source_id").loc[list(ids)]
-    cited = table.assign(year=table["published"].dt.year.astype("Int64").astype("string").fillna("n.d."))
-    by_publisher = cited.groupby("publisher").agg(n=("year", "size"), years=("year", "min"))
-    by_publisher = by_publisher.sort_values(["n", "years"], ascending=[False, True], kind="stable")
-    labels = [f"{publisher} {row.years}" for publisher, row in by_publisher.iterrows()]
+    cited, first_year = {}, {}  # per publisher: sources cited, year of the earliest
+    for publisher, published in zip(table["publisher"], table["published"]):
+        year = "n.d." if pd.isna(published) else str(published.year)
+        cited[publisher] = cited.get(publisher, 0) + 1
+        first_year[publisher] = min(first_year.get(publisher, year), year)  # a year sorts before "n.d."
+    ranked = sorted(sorted(cited), key=lambda publisher: (-cited[publisher], first_year[publisher]))
+    labels = [f"{publisher} {first_year[publisher]}" for publisher in ranked]
     text = "Sources: " + "; ".join(labels[:limit])
     if len(labels) > limit:
         text += f"; and {len(labels) - limit} more"
