@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+import warnings
 
 import matplotlib as mpl
 import matplotlib.dates as mdates
@@ -152,8 +153,10 @@ def _wrap_to_figure(ax, text: str) -> str:
     every line, again at every draw: a tenth of the time a chart takes to render.)
     """
     room = (1 - ax.get_position().x0) * ax.figure.get_figwidth() * 72  # points
-    width, _, _ = text_to_path.get_text_width_height_descent(
-        text, FontProperties(size=SOURCE_NOTE_SIZE), ismath=False)
+    with warnings.catch_warnings():  # a glyph the font lacks is reported when the note is drawn
+        warnings.filterwarnings("ignore", "Glyph .* missing", UserWarning)
+        width, _, _ = text_to_path.get_text_width_height_descent(
+            text, FontProperties(size=SOURCE_NOTE_SIZE), ismath=False)
     if width <= room:
         return text
     return textwrap.fill(text, width=max(int(len(text) * room / width), 20), break_on_hyphens=False)
