@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import fcntl
 import functools
 import hashlib
 import io
@@ -344,6 +343,8 @@ def _shared_chart(key: tuple, render) -> Chart:
     at most ``_SHARED_WAIT`` seconds before they render it themselves. The lock is released
     when its holder finishes or dies.
     """
+    import fcntl  # POSIX only, like the batch's IPC kernels; a single briefing never gets here
+
     path = _SHARED[0] / f"{hashlib.sha256(repr(key).encode()).hexdigest()}.json"
     with open(path.with_suffix(".lock"), "a") as lock:
         deadline = time.monotonic() + _SHARED_WAIT
