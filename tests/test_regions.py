@@ -160,7 +160,8 @@ def test_real_business_metrics(ds):
     assert set(regions.business_metrics(ds)) == {
         "smb_say_messaging_very_personal", "enterprises_with_profile", "business_app_mau",
         "digitized_smb_prefer_for_sales", "enterprises_selling_online_via_messaging_apps",
-        "consumers_messaging_businesses_more_than_before_pandemic"}
+        "consumers_messaging_businesses_more_than_before_pandemic",
+        "small_businesses_keeping_in_touch_with_customers"}
 
 
 def test_real_orientation_regions_in_schema_order(ds):
