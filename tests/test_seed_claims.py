@@ -98,6 +98,6 @@ def test_the_small_business_figure_counts_as_business_adoption(ds):
 
 def test_the_helps_them_grow_wording_is_not_in_the_data(ds):
     # The articles say over 80 % of small businesses in India and Brazil said WhatsApp helps them
-    # grow. The readable report of that survey gives 80 % using WhatsApp to keep in touch with
-    # customers, so that is what data/regions.csv holds; no metric claims growth.
+    # grow. The one readable report of a 2018 figure gives 80 % using WhatsApp to keep in touch
+    # with customers, so that is what data/regions.csv holds; no metric claims growth.
     assert not ds.regions["metric"].str.contains("grow").any()
