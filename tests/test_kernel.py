@@ -41,7 +41,10 @@ def folder(tmp_path):
 MESS = """
 import os, sys, warnings
 import matplotlib, matplotlib.pyplot as plt
+import numpy, pandas
 leftover = 42
+pandas.set_option("display.precision", 1)
+numpy.set_printoptions(precision=2)
 matplotlib.rcParams["lines.linewidth"] = 9.5
 plt.figure()
 os.environ["LEFTOVER_VARIABLE"] = "1"
@@ -53,9 +56,12 @@ os.chdir("/")
 CHECK = """
 import os, sys, warnings, json
 import matplotlib, matplotlib.pyplot as plt
+import numpy, pandas
 print(json.dumps({
     "leftover": "leftover" in globals(),
     "linewidth": matplotlib.rcParams["lines.linewidth"],
+    "pandas_precision": pandas.get_option("display.precision"),
+    "numpy_precision": numpy.get_printoptions()["precision"],
     "figures": len(plt.get_fignums()),
     "environ": "LEFTOVER_VARIABLE" in os.environ,
     "path": "/leftover/path" in sys.path,

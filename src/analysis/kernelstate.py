@@ -2,8 +2,9 @@
 
 ``prepare`` is called once, after the kernel starts; ``reset`` before each notebook. Between the
 two calls, a notebook may change anything; ``reset`` puts back what a new kernel would have:
-an empty namespace and execution count 1, no figures, the matplotlib settings, working folder,
-environment, import path and warning filters of the moment ``prepare`` finished.
+an empty namespace and execution count 1, no figures, pandas' options at their defaults, and the
+matplotlib settings, numpy print options, working folder, environment, import path and warning
+filters of the moment ``prepare`` finished.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ def prepare(modules=()) -> None:
     for name in modules:
         importlib.import_module(name)
     _saved.update(cwd=os.getcwd(), environ=dict(os.environ), path=list(sys.path),
-                  warnings=list(warnings.filters), rc=_rc_params())
+                  warnings=list(warnings.filters), rc=_rc_params(),
+                  numpy=sys.modules["numpy"].get_printoptions() if "numpy" in sys.modules else None)
     # What is imported now lives as long as the kernel: keep the garbage collector, which
     # IPython's reset runs in full, from scanning it again before every notebook.
     gc.freeze()
@@ -43,6 +45,12 @@ def reset() -> None:
     warnings._filters_mutated()
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
+    if "pandas" in sys.modules:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # resetting a deprecated option warns
+            sys.modules["pandas"].reset_option("all")
+    if _saved["numpy"] is not None:
+        sys.modules["numpy"].set_printoptions(**_saved["numpy"])
     if _saved["rc"] is not None:
         import matplotlib
 
