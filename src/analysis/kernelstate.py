@@ -45,18 +45,14 @@ def reset() -> None:
     warnings._filters_mutated()
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
-    if "pandas" in sys.modules:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # resetting a deprecated option warns
-            sys.modules["pandas"].reset_option("all")
     if _saved["numpy"] is not None:
         sys.modules["numpy"].set_printoptions(**_saved["numpy"])
-    if _saved["rc"] is not None:
-        import matplotlib
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            matplotlib.rcParams.update(_saved["rc"])  # the set of keys is fixed
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # setting deprecated pandas options or rc keys warns
+        if "pandas" in sys.modules:
+            sys.modules["pandas"].reset_option("all")
+        if _saved["rc"] is not None:
+            sys.modules["matplotlib"].rcParams.update(_saved["rc"])  # the set of keys is fixed
 
 
 def _rc_params():
