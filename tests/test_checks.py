@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import checks
+import analysis
+from analysis import checks, params
 
 PLATFORMS = ("Instagram", "Messenger", "WhatsApp")
 
@@ -92,6 +93,69 @@ def test_timestamp_refuses_a_bare_year_number(value):
     # as taken from a DataFrame column) must be refused, not read as 1970-01-01.
     with pytest.raises(ValueError, match=r"date .*2017.* is not a date"):
         checks.timestamp("date", value)
+
+
+# Table-driven: each way of writing a date that is not YYYY-MM-DD, and what the message says.
+NOT_ISO = {
+    "02.11.2016": "is not a date; expected YYYY-MM-DD (did you mean 2016-11-02?)",  # German
+    "2.11.2016": "(did you mean 2016-11-02?)",
+    "02.1.2016": "(did you mean 2016-01-02?)",
+    "13.11.2016": "(did you mean 2016-11-13?)",
+    "01.02.2017": "(did you mean 2017-02-01?)",
+    "2016/11/02": "(did you mean 2016-11-02?)",
+    "2016.11.02": "(did you mean 2016-11-02?)",
+    "2016-11-2": "(did you mean 2016-11-02?)",
+    " 2016-11-02": "(did you mean 2016-11-02?)",
+    "2016-11-02\n": "(did you mean 2016-11-02?)",
+    "2016": ": a bare year is not a date; expected YYYY-MM-DD",
+    "31.02.2016": "is not a date; expected YYYY-MM-DD",  # no such day: nothing to suggest
+    "02/11/2016": "is not a date; expected YYYY-MM-DD",  # day or month first? no guess
+    "11/02/2016": "is not a date; expected YYYY-MM-DD",
+    "20161102": "is not a date; expected YYYY-MM-DD",
+    "2016-11-02T10:00": "is not a date; expected YYYY-MM-DD",
+    "2016-11-02 10:00:00": "is not a date; expected YYYY-MM-DD",
+    "Nov 2, 2016": "is not a date; expected YYYY-MM-DD",
+    "2016-11": "is not a date; expected YYYY-MM-DD",
+    "\uff12\uff10\uff11\uff16-11-02": "is not a date; expected YYYY-MM-DD",  # full-width digits
+    "2017-02-29": "is not a date; expected YYYY-MM-DD",
+}
+
+
+@pytest.mark.parametrize("value", sorted(NOT_ISO))
+def test_timestamp_accepts_only_iso_text_and_suggests_the_iso_date(value):
+    with pytest.raises(ValueError) as caught:
+        checks.timestamp("as_of", value)
+    message = str(caught.value)
+    assert message.startswith(f"as_of {value!r}")
+    assert message.endswith(NOT_ISO[value])
+    if "did you mean" not in NOT_ISO[value]:
+        assert "did you mean" not in message
+
+
+@pytest.mark.parametrize("value", [pd.NaT, np.datetime64("2017-01-25"), True, [2017, 1, 25]])
+def test_timestamp_refuses_other_objects(value):
+    with pytest.raises(ValueError, match="is not a date; expected YYYY-MM-DD"):
+        checks.timestamp("date", value)
+
+
+@pytest.mark.parametrize("value", ["2016-02-29", "1990-01-01", "2262-04-11"])
+def test_timestamp_accepts_every_real_calendar_day(value):
+    assert checks.timestamp("date", value) == pd.Timestamp(value)
+
+
+def test_timestamp_drops_the_time_zone():
+    aware = dt.datetime(2017, 1, 25, 23, 30, tzinfo=dt.timezone.utc)
+    assert checks.timestamp("date", aware) == pd.Timestamp("2017-01-25")
+
+
+@pytest.mark.parametrize("call", [
+    lambda ds: analysis.mau_at(ds, "Messenger", "01.02.2017"),
+    lambda ds: analysis.stage_at(ds, "WhatsApp", "01.02.2017"),
+    lambda ds: params.check(ds, as_of="01.02.2017"),
+])
+def test_the_helpers_and_notebook_parameters_refuse_a_german_date(ds, call):
+    with pytest.raises(ValueError, match=re.escape("did you mean 2017-02-01?")):
+        call(ds)
 
 
 # --- within ------------------------------------------------------------------------------------

@@ -183,8 +183,8 @@ DEFECTS = {
     "impossible date": (set_cell("rollouts", "date", "2017-02-30", row=5), "not a real calendar date"),
     "date in the future": (set_cell("stages", "started", "2999-01-01", row=2), "in the future"),
     "non-numeric users": (set_cell("user_counts", "users_millions", "1.2B", row=4), "not a number"),
-    "zero users": (set_cell("user_counts", "users_millions", "0", row=2), "not positive"),
-    "negative users": (set_cell("user_counts", "users_millions", "-800", row=6), "not positive"),
+    "zero users": (set_cell("user_counts", "users_millions", "0", row=2), "out of range"),
+    "negative users": (set_cell("user_counts", "users_millions", "-800", row=6), "out of range"),
     "stage outside 1-3": (set_cell("stages", "stage", "4", row=3), "unknown stage"),
     "stage k+1 before stage k": (
         set_cell("stages", "started", "2010-10-07", platform="Instagram", stage="3"),

@@ -43,6 +43,11 @@ def test_real_data_is_valid_for_frictionless():
         ("user_counts", "users_millions", "-3", "constraint-error"),
         ("stages", "stage", "4", "constraint-error"),
         ("sources", "url", "ftp://example.org/x", "constraint-error"),
+        ("sources", "url", "https:///", "constraint-error"),
+        ("user_counts", "users_millions", "1e308", "constraint-error"),
+        ("regions", "value", "20000", "constraint-error"),
+        ("regions", "year", "1066", "constraint-error"),
+        ("rollouts", "date", "1989-12-31", "constraint-error"),
     ],
 )
 def test_frictionless_rejects_a_defect(data_copy, table, column, value, error_type):

@@ -6,16 +6,24 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import os
 import re
-from dataclasses import dataclass
+import stat
+import urllib.parse
+from dataclasses import dataclass, field as dataclass_field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .schema import MULTIPLE_REGIONS, TABLES, WORLDWIDE, Field, Table
+from .schema import CONTROL_CHARACTERS, MULTIPLE_REGIONS, TABLES, WORLDWIDE, Field, Table
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+MAX_FILE_BYTES = 100_000_000  # per CSV file; the largest real table is 66 KB, 1000 times it 67 MB
+
+_CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
+_KINDS = {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a named pipe", stat.S_IFCHR: "a character device",
+          stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket"}
 
 
 class DataValidationError(ValueError):
@@ -31,7 +39,7 @@ class DataValidationError(ValueError):
         if line is not None:
             where += f", line {line}"
         if column is not None:
-            where += f", column '{column}'"
+            where += f", column {column!r}"
         message = f"{where}: {problem}"
         if expected:
             message += f"; expected {expected}"
@@ -79,6 +87,8 @@ class _RawTable:
     frame: pd.DataFrame
     text: str
     known_lines: np.ndarray | None  # None until a problem needs them
+    controls: bool  # whether a cell may hold a control character (only then is each cell searched)
+    factorized: dict = dataclass_field(default_factory=dict)  # column -> (codes, distinct values)
 
     @property
     def lines(self) -> np.ndarray:
@@ -98,6 +108,13 @@ class _RawTable:
             value = self.frame[column].iat[row]
             self.fail(row, column, problem(value) if callable(problem) else problem, expected)
 
+    def each(self, column: str, test) -> np.ndarray:
+        """Whether ``test`` holds for each cell of ``column``; each distinct value is tested once."""
+        if column not in self.factorized:
+            self.factorized[column] = pd.factorize(self.frame[column])
+        codes, distinct = self.factorized[column]
+        return np.fromiter((bool(test(v)) for v in distinct), bool, len(distinct))[codes]
+
 
 def load(path: str | Path | None = None) -> Dataset:
     """Read and validate the dataset.
@@ -105,7 +122,8 @@ def load(path: str | Path | None = None) -> Dataset:
     Parameters
     ----------
     path : str or Path, optional
-        Folder holding the CSV tables; the project's ``data/`` by default.
+        Folder holding the CSV tables; the project's ``data/`` by default. Each table must be a
+        regular file of at most ``MAX_FILE_BYTES`` (100 MB); nothing else is opened or read.
 
     Returns
     -------
@@ -118,6 +136,9 @@ def load(path: str | Path | None = None) -> Dataset:
         For any bad input, naming the file, line and column.
     """
     folder = Path(path) if path is not None else DATA_DIR
+    expected = "a folder holding " + ", ".join(t.filename for t in TABLES)
+    if not stat.S_ISDIR(_stat(folder, "data folder", expected).st_mode):
+        raise DataValidationError(folder, None, None, "data folder is not a folder", expected)
     contents = {t.name: _contents(folder / t.filename, t) for t in TABLES}
     checksum = _checksum(contents)
     if checksum in _VALIDATED:
@@ -148,10 +169,46 @@ def _copy(dataset: Dataset, folder: Path) -> Dataset:
 
 
 def _contents(path: Path, table: Table) -> bytes:
+    """The bytes of a regular file of at most MAX_FILE_BYTES; checked before it is opened."""
+    expected = _expected_header(table)
+    _check_regular(path, _stat(path, "file", expected), expected)  # a named pipe would block open()
     try:
-        return path.read_bytes()
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(descriptor, "rb") as handle:
+            _check_regular(path, os.fstat(descriptor), expected)  # it may have been swapped meanwhile
+            data = handle.read(MAX_FILE_BYTES + 1)  # a file still growing stops here too
+    except OSError as error:
+        raise DataValidationError(path, None, None, f"file cannot be read ({error.strerror or error})",
+                                  expected) from None
+    if len(data) > MAX_FILE_BYTES:
+        _refuse_size(path)
+    return data
+
+
+def _stat(path: Path, what: str, expected: str) -> os.stat_result:
+    """``os.stat`` (following links); a missing or unreadable path raises DataValidationError."""
+    try:
+        return os.stat(path)
     except FileNotFoundError:
-        raise DataValidationError(path, None, None, "file is missing", _expected_header(table)) from None
+        problem = f"{what} is missing"
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the path
+        problem = f"{what} cannot be read ({getattr(error, 'strerror', None) or error})"
+    raise DataValidationError(path, None, None, problem, expected)
+
+
+def _check_regular(path: Path, info: os.stat_result, expected: str):
+    """Refuse anything but a regular file (a folder, pipe, device) and files over the size limit."""
+    if not stat.S_ISREG(info.st_mode):
+        kind = _KINDS.get(stat.S_IFMT(info.st_mode), "a special file")
+        raise DataValidationError(path, None, None, f"file is {kind}, not a regular file", expected)
+    if info.st_size > MAX_FILE_BYTES:
+        _refuse_size(path)
+
+
+def _refuse_size(path: Path):
+    """Raise for a file over the size limit."""
+    raise DataValidationError(path, None, None, f"file is larger than {MAX_FILE_BYTES:,} bytes",
+                              f"a CSV file of at most {MAX_FILE_BYTES:,} bytes (data.MAX_FILE_BYTES)")
 
 
 def _expected_header(table: Table) -> str:
@@ -168,24 +225,31 @@ def _read(path: Path, table: Table, data: bytes) -> _RawTable:
         text = data.decode("utf-8", errors="surrogateescape")
         valid_utf8 = False
     text = text.removeprefix("\ufeff")
-    rows = _fast_rows(text) if valid_utf8 else None
+    rows, multiline = _fast_rows(text) if valid_utf8 else (None, True)
     if rows is None or len(set(map(len, rows))) != 1:
         # Something is wrong: read again row by row to say on which line.
         header, rows, lines = _scan(path, table, text, valid_utf8)
     else:
         header, rows, lines = rows[0], rows[1:], None
         _check_header(path, table, header)
+    if not rows:
+        raise DataValidationError(path, 2, None, "table has no rows", "at least one row after the header")
     # Every row has every column (checked above), so the frame only needs the schema's order.
     frame = pd.DataFrame(rows, columns=header, dtype=object)[list(table.columns)]
-    return _RawTable(table, path, frame, text, lines)
+    # Every control character is unprintable: a printable file (line ends aside) needs no search.
+    controls = multiline or not text.replace("\r", "").replace("\n", "").isprintable()
+    return _RawTable(table, path, frame, text, lines, controls)
 
 
-def _fast_rows(text: str) -> list[list[str]] | None:
-    """The non-blank rows, header first, or None if the CSV is malformed."""
+def _fast_rows(text: str) -> tuple[list[list[str]] | None, bool]:
+    """The non-blank rows, header first (None if the CSV is malformed), and whether a cell spans lines."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        return [row for row in csv.reader(io.StringIO(text, newline=""), strict=True) if row]
+        rows = list(reader)
     except csv.Error:
-        return None
+        return None, True
+    multiline = reader.line_num != len(rows)
+    return ([row for row in rows if row] if [] in rows else rows), multiline
 
 
 def _scan(path: Path, table: Table, text: str, valid_utf8: bool = True):
@@ -247,15 +311,17 @@ def _check_header(path, table: Table, header: list[str]):
 
 def _typed(raw: _RawTable) -> pd.DataFrame:
     columns = {f.name: _typed_column(raw, f) for f in raw.table.fields}
+    for field in raw.table.fields:
+        if field.maximum_by:
+            _check_maximum_by(raw, field, columns)
     return pd.DataFrame(columns)
 
 
 def _typed_column(raw: _RawTable, field: Field):
     name = field.name
     text = raw.frame[name]
+    _check_text(raw, field)
     present = (text != "").to_numpy()
-    if field.required:
-        raw.fail_first(~present, name, "value is missing", f"{field.type}: {field.description}")
 
     if field.type == "date":
         values = _parse_dates(raw, field, present)
@@ -263,26 +329,29 @@ def _typed_column(raw: _RawTable, field: Field):
         values = pd.to_numeric(text.where(present), errors="coerce")
         raw.fail_first(present & ~np.isfinite(values.to_numpy(dtype=float, na_value=np.nan)), name,
                        lambda v: f"{v!r} is not a number", "a decimal number such as 1200 or 1.5")
-        if field.positive:
-            raw.fail_first(present & (values.to_numpy() <= 0), name,
-                           lambda v: f"{v!r} is not positive", "a number greater than 0")
-        if field.non_negative:
-            raw.fail_first(present & (values.to_numpy() < 0), name,
-                           lambda v: f"{v!r} is negative", "a number of at least 0")
+        _check_range(raw, field, values)
     elif field.type == "integer":
-        is_integer = _fullmatch(text, r"-?[0-9]+")
-        raw.fail_first(present & ~is_integer, name, lambda v: f"{v!r} is not a whole number",
-                       "a whole number such as 2018")
-        values = pd.to_numeric(text.where(present)).astype("Int64")
+        raw.fail_first(present & ~raw.each(name, _INTEGER.fullmatch), name,
+                       lambda v: f"{v!r} is not a whole number", "a whole number such as 2018")
+        values = text.where(present).astype(float)  # exact below 2**53, so up to 15 digits
+        _check_range(raw, field, values)
+        raw.fail_first(np.abs(values.to_numpy(na_value=np.nan)) >= 1e15, name,
+                       lambda v: f"{v!r} is too large", "a whole number of at most 15 digits")
+        values = values.astype("Int64")
     elif field.type == "boolean":
         raw.fail_first(present & ~text.isin(["true", "false"]).to_numpy(), name,
                        lambda v: f"{v!r} is not a boolean", "true or false")
         values = text.map({"true": True, "false": False}).astype("boolean")
     else:
         if field.pattern:
-            matches = _fullmatch(text, field.pattern)
+            matches = raw.each(name, re.compile(field.pattern).fullmatch)
             raw.fail_first(present & ~matches, name, lambda v: f"{v!r} is not valid",
                            field.pattern_meaning)
+        if field.format == "url":
+            raw.fail_first(present & ~raw.each(name, _has_host), name, lambda v: f"{v!r} names no host",
+                           "an http(s) URL with a host name such as example.org")
+        if field.format == "country":
+            _check_country_codes(raw, field, present)
         values = text.where(present, None).astype("string")
 
     if field.categories is not None:
@@ -293,22 +362,88 @@ def _typed_column(raw: _RawTable, field: Field):
     return values
 
 
-def _fullmatch(text: pd.Series, pattern: str) -> np.ndarray:
-    """Whether each value matches ``pattern`` in full; each distinct value is tested once."""
-    codes, distinct = pd.factorize(text)
-    compiled = re.compile(pattern)
-    matches = np.fromiter((compiled.fullmatch(v) is not None for v in distinct), bool, len(distinct))
-    return matches[codes]
+_INTEGER = re.compile(r"-?[0-9]+")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_HOST = re.compile(r"[^.]+(\.[^.]+)+\.?")  # labels joined by dots (a final dot is valid DNS)
+
+
+def _check_text(raw: _RawTable, field: Field):
+    """Refuse control characters, blank required values and spaces at either end of a value."""
+    name = field.name
+    if raw.controls:
+        raw.fail_first(raw.each(name, _CONTROL.search), name, lambda v: f"{v!r} holds a control character",
+                       "text without control characters, line breaks or bidirectional marks")
+    padded = raw.each(name, lambda v: v != v.strip())
+    if field.required:
+        blank = (raw.frame[name] == "").to_numpy()
+        if padded.any():
+            blank = blank | raw.each(name, str.isspace)
+        raw.fail_first(blank, name, "value is missing", f"{field.type}: {field.description}")
+    raw.fail_first(padded, name, lambda v: f"{v!r} has spaces at the start or end", "the value without them")
+
+
+def _check_range(raw: _RawTable, field: Field, values: pd.Series):
+    """Refuse numbers outside the field's minimum and maximum (for years: not after this year)."""
+    low = -np.inf if field.minimum is None else field.minimum
+    high = np.inf if field.maximum is None else field.maximum
+    kind = "a whole number" if field.type == "integer" else "a number"
+    expected = f"{kind} from {low:g} to {high:g}"
+    if field.not_future:
+        high = min(high, dt.date.today().year)
+        expected = f"{kind} from {low:g} to {high:g} (this year)"
+    numbers = values.to_numpy(dtype=float, na_value=np.nan)
+    raw.fail_first((numbers < low) | (numbers > high), field.name, lambda v: f"{v!r} is out of range",
+                   expected)
+
+
+def _check_maximum_by(raw: _RawTable, field: Field, columns: dict):
+    """Refuse values above the lower maximum that another column of the row sets (percent: 100)."""
+    column, maxima = field.maximum_by[0], dict(field.maximum_by[1])
+    limits = raw.frame[column].map(maxima).to_numpy(dtype=float, na_value=np.inf)
+    over = np.flatnonzero(columns[field.name].to_numpy(dtype=float, na_value=np.nan) > limits)
+    if over.size:
+        row = int(over[0])
+        key = raw.frame[column].iat[row]
+        raw.fail(row, field.name, f"{raw.frame[field.name].iat[row]!r} is out of range",
+                 f"a number from {field.minimum:g} to {maxima[key]:g} where {column} is {key}")
+
+
+def _has_host(url: str) -> bool:
+    """Whether ``url`` names a host with a dot in it, such as example.org."""
+    try:
+        host = urllib.parse.urlsplit(url).hostname
+    except ValueError:  # such as a broken [IPv6] address
+        return False
+    return host is not None and _HOST.fullmatch(host) is not None
+
+
+def _check_country_codes(raw: _RawTable, field: Field, present: np.ndarray):
+    """Refuse codes that are not ISO 3166-1 alpha-2; suggest the code of the row's country name."""
+    import pycountry  # here: importing it takes as long as loading the data
+
+    codes = raw.frame[field.name]
+    unknown = np.flatnonzero(present & ~codes.isin({c.alpha_2 for c in pycountry.countries}).to_numpy())
+    if unknown.size:
+        row = int(unknown[0])
+        problem = f"{codes.iat[row]!r} is not an ISO 3166-1 alpha-2 code"
+        try:
+            problem += f" (did you mean {pycountry.countries.lookup(raw.frame['name'].iat[row]).alpha_2}?)"
+        except (KeyError, LookupError):
+            pass
+        raw.fail(row, field.name, problem, "a code from ISO 3166-1, such as 'GB' for the United Kingdom")
 
 
 def _parse_dates(raw: _RawTable, field: Field, present: np.ndarray) -> pd.Series:
     name = field.name
     text = raw.frame[name]
-    iso = _fullmatch(text, r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+    iso = raw.each(name, _ISO_DATE.fullmatch)
     raw.fail_first(present & ~iso, name, lambda v: f"{v!r} is not a date", "an ISO date YYYY-MM-DD")
     dates = pd.to_datetime(text.where(present), format="%Y-%m-%d", errors="coerce")
     raw.fail_first(present & dates.isna().to_numpy(), name,
                    lambda v: f"{v!r} is not a real calendar date", "an existing day, YYYY-MM-DD")
+    if field.minimum is not None:
+        raw.fail_first((dates < pd.Timestamp(field.minimum)).to_numpy(), name,
+                       lambda v: f"{v} is before {field.minimum}", f"a date on or after {field.minimum}")
     if field.not_future:
         today = pd.Timestamp(dt.date.today())
         raw.fail_first((dates > today).to_numpy(), name, lambda v: f"{v} is in the future",

@@ -70,10 +70,10 @@ def _field(field: Field) -> dict:
         constraints["enum"] = list(field.categories)
     if field.pattern:
         constraints["pattern"] = field.pattern.removeprefix("^").removesuffix("$")
-    if field.positive:
-        constraints["exclusiveMinimum"] = 0
-    if field.non_negative:
-        constraints["minimum"] = 0
+    if field.minimum is not None:
+        constraints["minimum"] = field.minimum
+    if field.maximum is not None:
+        constraints["maximum"] = field.maximum
     result = {"name": field.name, "type": _TYPES[field.type], "description": field.description,
               "constraints": constraints}
     if field.type == "date":

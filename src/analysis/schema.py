@@ -33,11 +33,20 @@ ORIENTATIONS = ("B2B", "B2C")
 UNITS = ("millions", "percent", "usd_billions")
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-HTTP_URL = r"^https?://[^\s]+$"
+HTTP_URL = r"^https?://[^\s/?#]+[^\s]*$"
 COUNTRY_CODE = r"^[A-Z]{2}$"
 COUNTRY_LIST = r"^[A-Z]{2}( [A-Z]{2})*$"
 SNAKE_CASE = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
 LANGUAGE = r"^[a-z]{2}$"
+
+# No text may hold these: C0 and C1 controls (NUL, ESC, tab, line breaks), the line and paragraph
+# separators, and the invisible marks that reorder text (bidi overrides, embeddings, isolates).
+CONTROL_CHARACTERS = "\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069"
+
+FIRST_YEAR = 1990  # no fact in this dataset is older; an earlier year or date is a typo
+FIRST_DATE = f"{FIRST_YEAR}-01-01"
+MAX_MILLIONS = 10_000  # more than the people on Earth
+UNIT_MAXIMA = {"millions": MAX_MILLIONS, "percent": 100, "usd_billions": 10_000}
 
 
 @dataclass(frozen=True)
@@ -51,9 +60,11 @@ class Field:
     categories: tuple | None = None  # allowed values, in order; loaded as an ordered categorical
     pattern: str | None = None
     pattern_meaning: str | None = None  # what the pattern asks for, in words
-    positive: bool = False
-    non_negative: bool = False
-    not_future: bool = False
+    format: str | None = None  # "url": an http(s) URL with a host; "country": an ISO 3166-1 alpha-2 code
+    minimum: float | str | None = None  # the lowest value allowed (an ISO date for dates)
+    maximum: float | None = None  # the highest value allowed
+    maximum_by: tuple[str, tuple] | None = None  # (column, ((its value, a lower maximum there), ...))
+    not_future: bool = False  # dates: not after today; integers (years): not after this year
     references: tuple[str, str] | None = None  # (table, column) every value must exist in
     list_of: tuple[str, str] | None = None  # space-separated values, each in (table, column)
 
@@ -89,6 +100,14 @@ def _note() -> Field:
     )
 
 
+def _date(name: str, description: str, required: bool = True) -> Field:
+    return Field(name, "date", description, required=required, minimum=FIRST_DATE, not_future=True)
+
+
+def _year(description: str) -> Field:
+    return Field("year", "integer", description, minimum=FIRST_YEAR, not_future=True)
+
+
 def _platform(references=True) -> Field:
     return Field(
         "platform",
@@ -104,7 +123,7 @@ COUNTRIES = Table(
     "Country-to-region map: every country code used in the dataset resolves through it.",
     (
         Field("country", "string", "ISO 3166-1 alpha-2 code.", pattern=COUNTRY_CODE,
-              pattern_meaning="an ISO 3166-1 alpha-2 code such as 'BR'"),
+              pattern_meaning="an ISO 3166-1 alpha-2 code such as 'BR'", format="country"),
         Field("name", "string", "English short name."),
         Field("region", "string", "The region this project groups the country into.", categories=REGIONS),
     ),
@@ -120,10 +139,9 @@ SOURCES = Table(
         Field("publisher", "string", "Who published it."),
         Field("title", "string", "The headline as published; empty where the page shows none.",
               required=False),
-        Field("published", "date", "Publication date; empty where the page shows none.",
-              required=False, not_future=True),
-        Field("url", "string", "Where it can be read.", pattern=HTTP_URL,
-              pattern_meaning="an http(s) URL"),
+        _date("published", "Publication date; empty where the page shows none.", required=False),
+        Field("url", "string", "Where it can be read.", pattern=HTTP_URL, format="url",
+              pattern_meaning="an http(s) URL with a host, such as https://example.org/page"),
         Field("language", "string", "ISO 639-1 language code.", pattern=LANGUAGE,
               pattern_meaning="a two-letter ISO 639-1 code such as 'en'"),
         _note(),
@@ -137,7 +155,7 @@ PLATFORMS_TABLE = Table(
     (
         _platform(references=False),
         Field("owner", "string", "The company that owns it today."),
-        Field("launched", "date", "Public launch date of the app.", not_future=True),
+        _date("launched", "Public launch date of the app."),
         Field("peer", "boolean", "True for a non-Meta comparison platform."),
         Field("home_country", "string", "Country of the company that built it.",
               references=("countries", "country")),
@@ -152,10 +170,10 @@ USER_COUNTS = Table(
     "User figures as the companies announced them, one figure per row.",
     (
         _platform(),
-        Field("date", "date", "When the figure was announced.", not_future=True),
+        _date("date", "When the figure was announced."),
         Field("metric", "string", "mau = monthly active, dau = daily active, registered = accounts.",
               categories=METRICS),
-        Field("users_millions", "number", "Users in millions.", positive=True),
+        Field("users_millions", "number", "Users in millions.", minimum=0.001, maximum=MAX_MILLIONS),
         _source_id(),
         _note(),
     ),
@@ -169,7 +187,7 @@ STAGES_TABLE = Table(
         _platform(),
         Field("stage", "integer", "1 grow users, 2 organic business interaction, 3 paid business tools.",
               categories=STAGES),
-        Field("started", "date", "Date of the first event of the stage.", not_future=True),
+        _date("started", "Date of the first event of the stage."),
         Field("evidence", "string", "What happened, in one sentence."),
         _source_id(),
     ),
@@ -180,7 +198,7 @@ ROLLOUTS = Table(
     "rollouts",
     "Dated monetization events: announcements, tests, launches, expansions, shelved plans.",
     (
-        Field("date", "date", "When it happened or was announced.", not_future=True),
+        _date("date", "When it happened or was announced."),
         _platform(),
         Field("event", "string", "What happened, in a few words."),
         Field("kind", "string", "announcement, test, launch, expansion or shelved.", categories=EVENT_KINDS),
@@ -208,9 +226,10 @@ REGIONS_TABLE = Table(
               categories=PLATFORMS, references=("platforms", "platform")),
         Field("metric", "string", "What is measured, snake_case.", pattern=SNAKE_CASE,
               pattern_meaning="a snake_case name such as 'users'"),
-        Field("value", "number", "The figure.", non_negative=True),
+        Field("value", "number", "The figure; percentages run from 0 to 100.", minimum=0,
+              maximum=max(UNIT_MAXIMA.values()), maximum_by=("unit", tuple(UNIT_MAXIMA.items()))),
         Field("unit", "string", "millions, percent or usd_billions.", categories=UNITS),
-        Field("year", "integer", "The year the figure refers to."),
+        _year("The year the figure refers to."),
         _source_id(),
         _note(),
     ),
@@ -226,7 +245,7 @@ ORIENTATIONS_TABLE = Table(
               references=("countries", "country")),
         _platform(),
         Field("orientation", "string", "B2B or B2C.", categories=ORIENTATIONS),
-        Field("year", "integer", "The year of the statement."),
+        _year("The year of the statement."),
         _source_id(),
         _note(),
     ),
