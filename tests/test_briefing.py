@@ -31,6 +31,7 @@ from factory import BASE, make_dataset, template_with
 import analysis
 from analysis import briefing, files, stages
 from analysis.briefing import PARAMETERS, BriefingParameterError, validate
+from analysis.files import LOCK_NAME
 from analysis.data import DataValidationError
 from analysis.report import Briefing
 from analysis.schema import REGIONS
@@ -308,8 +309,8 @@ def test_notebook_parameter_defaults_equal_the_parameters():
     (["--all", "--platform", "WhatsApp"], "--all renders the whole grid"),
     (["--all", "--region", "Europe"], "--all renders the whole grid"),
     (["--all", "--as-of", "2020-01-01"], "--all renders the whole grid"),
-    (["--all", "--workers", "0"], "--workers must be at least 1"),
-    (["--platform", "WhatsApp", "--data", "/nonexistent/data-folder"], "file is missing"),
+    (["--all", "--workers", "0"], "--workers must be a whole number from 1 to"),
+    (["--platform", "WhatsApp", "--data", "/nonexistent/data-folder"], "data folder is missing"),
 ])
 def test_command_refuses_bad_parameters_without_writing_or_starting_a_kernel(tmp_path, no_kernel, argv,
                                                                              message):
@@ -363,7 +364,7 @@ def test_command_help_lists_parameters_and_valid_values(capsys, ds):
     assert "one of: " + ", ".join(REGIONS) in text
     assert f"from {ds.stages['started'].min().date()} to {ds.latest.date()}" in text
     assert "Facebook" not in text.split("one of: ", 1)[1].split(";")[0], "Facebook has no stage data"
-    assert "Exit status: 0 done, 2 bad parameters" in text
+    assert "Exit status: 0 done; 2 nothing started (bad parameters, or the output folder" in text
 
 
 def test_command_help_takes_valid_values_from_the_data_folder(capsys, mini):
@@ -382,7 +383,7 @@ def test_command_renders_one_briefing_and_prints_its_path(real_cli):
     path = Path(stdout.strip())
     assert path == out / "messenger--asia-pacific--2017-07-11.html"
     assert path.is_file()
-    assert sorted(p.name for p in out.iterdir()) == [briefing.EXECUTED, path.name]
+    assert sorted(p.name for p in out.iterdir()) == sorted([briefing.EXECUTED, LOCK_NAME, path.name])
     assert (out / briefing.EXECUTED / "messenger--asia-pacific--2017-07-11.ipynb").is_file()
 
 

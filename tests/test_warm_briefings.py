@@ -67,11 +67,11 @@ def test_the_briefings_after_a_stuck_one_still_render(hanging_batch):
     assert len(manifest) == len(hanging_batch.manifest)
 
 
-@pytest.mark.parametrize("value", ["0", "-3", "nan"])
+@pytest.mark.parametrize("value", ["0", "-3", "nan", "inf"])
 def test_command_refuses_a_timeout_that_is_not_positive(tmp_path, capsys, value):
     out = tmp_path / "reports"
     assert briefing.main(["--platform", "WhatsApp", "--timeout", value, "--out", str(out)]) == 2
-    assert "--timeout must be a number of seconds above 0" in capsys.readouterr().err
+    assert "--timeout must be a finite number of seconds above 0" in capsys.readouterr().err
     assert not out.exists()
 
 

@@ -6,27 +6,32 @@ import argparse
 import difflib
 import hashlib
 import json
+import math
+import multiprocessing
 import os
 import shutil
 import signal
 import sys
-import tempfile
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from html import escape
 from multiprocessing import util
 from pathlib import Path
 
-from . import __version__, checks, stages
+from . import __version__, checks, scratch, stages
 from .data import DATA_DIR, Dataset, load
-from .files import remove_temporaries, write_atomic
+from .files import FolderBusy, folder_lock, remove_temporaries, replaced_atomically, write_atomic
 from .schema import REGIONS
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "notebooks" / "briefing.ipynb"
 EXECUTED = ".executed"  # sub-folder of the output folder that keeps executed notebooks
 PRELOAD = ("analysis.report", "analysis.charts", "matplotlib.pyplot", "IPython.display")
 TIMEOUT = 300  # seconds a briefing may take before it is stopped
+START_TIMEOUT = 60  # seconds a new kernel may take to start
+WORKERS_PER_CORE = 2  # the most batch workers per core this process may run on
 
 
 class BriefingParameterError(ValueError):
@@ -167,13 +172,71 @@ def render_briefing(platform: str, region: str | None = None, as_of=None, *, out
         Bad parameters: nothing started, nothing written.
     BriefingFailed
         The notebook failed or timed out; the HTML is not written, the executed notebook is kept.
+    FolderBusy
+        Another run holds the output folder's lock: nothing started, nothing written.
     """
     from .kernel import WarmKernel
 
     ds = ds if ds is not None else load(data)
     values = validate(ds, {"platform": platform, "region": region, "as_of": as_of})
-    with WarmKernel(TEMPLATE.parent, preload=PRELOAD) as kernel:
-        return _render(values, Path(out), data, kernel, timeout)
+    out = check_output_folder(out, [output_name(values)])
+    check_timeout(timeout)
+    with folder_lock(out):
+        scratch.remove_stale()
+        with WarmKernel(TEMPLATE.parent, preload=PRELOAD, startup_timeout=START_TIMEOUT) as kernel:
+            return _render(values, out, data, kernel, timeout)
+
+
+def check_output_folder(out, names) -> Path:
+    """Refuse an output folder that briefings named ``names`` cannot be written to.
+
+    Raises
+    ------
+    BriefingParameterError
+        ``out`` or a folder above it is a file, is not writable, or a path would be too long.
+    """
+    out = Path(out)
+    existing = next(p for p in (out.absolute(), *out.absolute().parents) if os.path.lexists(p))
+    if not existing.is_dir():
+        what = "is" if existing == out.absolute() else f"is inside {existing}, which is"
+        raise BriefingParameterError(f"--out {out} {what} not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise BriefingParameterError(f"--out {out}: {existing} is not writable")
+    longest_name = max(len(name.encode()) for name in names) + len(".ipynb")
+    name_max = os.pathconf(existing, "PC_NAME_MAX")
+    for part in (*out.absolute().parts, "x" * longest_name):
+        if len(part.encode()) > name_max:
+            raise BriefingParameterError(f"--out {out}: the name {part[:40]}... is longer than the "
+                                         f"{name_max} bytes a file name may have here")
+    longest_path = out.absolute() / EXECUTED / ("x" * longest_name)
+    if len(str(longest_path).encode()) >= os.pathconf(existing, "PC_PATH_MAX"):
+        raise BriefingParameterError(f"--out {out}: the path is too long for the files it would hold")
+    return out
+
+
+def check_timeout(timeout) -> float:
+    """Refuse a time limit that is not a positive, finite number of seconds."""
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not (
+            math.isfinite(timeout) and timeout > 0):
+        raise BriefingParameterError(f"--timeout must be a finite number of seconds above 0, "
+                                     f"got {timeout!r}")
+    return float(timeout)
+
+
+def max_workers() -> int:
+    """The most workers a batch may start: ``WORKERS_PER_CORE`` per core this process may use."""
+    return WORKERS_PER_CORE * len(os.sched_getaffinity(0))
+
+
+def check_workers(workers) -> int:
+    """The number of batch workers: the cores by default; refuse one outside 1..max_workers()."""
+    cap = max_workers()
+    if workers is None:
+        return cap // WORKERS_PER_CORE
+    if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= cap:
+        raise BriefingParameterError(f"--workers must be a whole number from 1 to {cap} (twice the "
+                                     f"{cap // WORKERS_PER_CORE} cores here), got {workers!r}")
+    return workers
 
 
 def _render(values: dict, out: Path, data, kernel, timeout: float) -> Path:
@@ -182,29 +245,31 @@ def _render(values: dict, out: Path, data, kernel, timeout: float) -> Path:
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     from .export import to_html
-    from .kernel import KernelFailure
+    from .kernel import KERNEL_MANAGER, KernelFailure
     from .report import Briefing
 
     name = output_name(values)
     executed = out / EXECUTED / name.replace(".html", ".ipynb")
-    executed.parent.mkdir(parents=True, exist_ok=True)
     parameters = {**values, "data": str(data) if data else None}
-    try:
-        if kernel is not None:
-            notebook = kernel.run(TEMPLATE, executed, parameters, timeout=timeout)
-        else:
-            notebook = papermill.execute_notebook(
-                str(TEMPLATE), str(executed), parameters=parameters, kernel_name="python3",
-                progress_bar=False, cwd=str(TEMPLATE.parent), request_save_on_cell_execute=False,
-                execution_timeout=timeout, shutdown_kernel="immediate")
-    except papermill.PapermillExecutionError as error:
-        raise BriefingFailed(f"{name}: {error.ename}: {error.evalue}", executed) from None
-    except KernelFailure as error:
-        raise BriefingFailed(f"{name}: {error}", executed) from None
-    except CellTimeoutError:  # a new kernel's time limit is per cell
-        raise BriefingFailed(f"{name}: a cell timed out after {timeout:g} s", executed) from None
-    except DeadKernelError as error:
-        raise BriefingFailed(f"{name}: the kernel failed: {error}", executed) from None
+    with replaced_atomically(executed) as written:
+        try:
+            if kernel is not None:
+                notebook = kernel.run(TEMPLATE, written, parameters, timeout=timeout)
+            else:
+                notebook = papermill.execute_notebook(
+                    str(TEMPLATE), str(written), parameters=parameters, kernel_name="python3",
+                    kernel_manager_class=KERNEL_MANAGER, progress_bar=False,
+                    cwd=str(TEMPLATE.parent), request_save_on_cell_execute=False,
+                    execution_timeout=timeout, start_timeout=START_TIMEOUT,
+                    shutdown_kernel="immediate")
+        except papermill.PapermillExecutionError as error:
+            raise BriefingFailed(f"{name}: {error.ename}: {error.evalue}", executed) from None
+        except KernelFailure as error:
+            raise BriefingFailed(f"{name}: {error}", executed) from None
+        except CellTimeoutError:  # a new kernel's time limit is per cell
+            raise BriefingFailed(f"{name}: a cell timed out after {timeout:g} s", executed) from None
+        except DeadKernelError as error:
+            raise BriefingFailed(f"{name}: the kernel failed: {error}", executed) from None
     title = Briefing.title_for(values["platform"], values["region"], values["as_of"])
     return write_atomic(out / name, to_html(notebook, title))
 
@@ -236,50 +301,97 @@ def render_all(out="reports", *, workers: int | None = None, force: bool = False
     Each worker keeps one warm kernel; the workers draw each chart the briefings share once
     and pass it on through a temporary folder. With ``fresh_kernels`` every briefing
     gets a new kernel instead: slower, and the same pages. Briefings whose inputs are unchanged
-    since the last run are skipped unless ``force``. A briefing that fails or passes
-    ``timeout`` seconds is recorded with its executed notebook; the others still finish.
+    since the last run are skipped unless ``force``. A briefing that fails, passes ``timeout``
+    seconds or whose worker dies is recorded as failed; the others still finish. Workers and
+    their kernels end with the process that started them, however it ends.
 
     Returns
     -------
     BatchResult
+
+    Raises
+    ------
+    BriefingParameterError
+        ``workers`` outside 1 to ``max_workers()``, a bad ``timeout`` or output folder.
+    FolderBusy
+        Another run holds the output folder's lock.
     """
     from tqdm import tqdm
 
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    remove_temporaries(out)
     ds = load(data)
-    previous = _read_manifest(out)
-    jobs, manifest = [], []
-    for values in grid(ds):
-        entry = {"parameters": values, "output": output_name(values),
-                 "input_checksum": input_checksum(ds, values)}
-        old = previous.get(entry["output"])
-        if (not force and old and old["status"] in ("ok", "skipped")
-                and old["input_checksum"] == entry["input_checksum"] and (out / entry["output"]).exists()):
-            manifest.append({**entry, "status": "skipped", "seconds": 0.0})
-        else:
-            jobs.append(entry)
-    workers = workers or os.cpu_count() or 1
-    charts = tempfile.mkdtemp(prefix="analysis-charts-")  # the warm kernels share charts here
-    with tqdm(total=len(jobs), desc="briefings", unit="briefing", disable=not progress,
-              file=sys.stderr) as bar, ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(_worker_render, job["parameters"], out, data, timeout,
-                               None if fresh_kernels else charts): job for job in _interleaved(jobs)}
+    workers = check_workers(workers)
+    check_timeout(timeout)
+    briefings = grid(ds)
+    out = check_output_folder(out, [output_name(values) for values in briefings])
+    with folder_lock(out):
+        scratch.remove_stale()
+        remove_temporaries(out)
+        remove_temporaries(out / EXECUTED)
+        previous = _read_manifest(out)
+        jobs, manifest = [], []
+        for values in briefings:
+            entry = {"parameters": values, "output": output_name(values),
+                     "input_checksum": input_checksum(ds, values)}
+            old = previous.get(entry["output"])
+            if (not force and old and old["status"] in ("ok", "skipped")
+                    and old["input_checksum"] == entry["input_checksum"]
+                    and (out / entry["output"]).exists()):
+                manifest.append({**entry, "status": "skipped", "seconds": 0.0})
+            else:
+                jobs.append(entry)
+        batch = scratch.make("batch")  # shared charts and the workers' started-job markers
         try:
-            for future in as_completed(futures):
-                manifest.append({**futures[future], **future.result()})
-                bar.update()
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            remove_temporaries(out)
-            raise
+            with tqdm(total=len(jobs), desc="briefings", unit="briefing", disable=not progress,
+                      file=sys.stderr) as bar:
+                manifest += _render_jobs(jobs, workers, out, data, timeout, fresh_kernels, batch, bar)
         finally:
-            shutil.rmtree(charts, ignore_errors=True)
-    manifest.sort(key=lambda entry: entry["output"])
-    write_atomic(out / "manifest.json", json.dumps(manifest, indent=2) + "\n")
-    index = write_atomic(out / "index.html", _index_page(manifest, ds))
+            scratch.remove(batch)
+            scratch.remove_stale()  # the kernel folders of workers that died
+        manifest.sort(key=lambda entry: entry["output"])
+        write_atomic(out / "manifest.json", json.dumps(manifest, indent=2) + "\n")
+        index = write_atomic(out / "index.html", _index_page(manifest, ds))
     return BatchResult(manifest, index)
+
+
+def _render_jobs(jobs, workers, out, data, timeout, fresh_kernels, batch: Path, bar) -> list[dict]:
+    """Render ``jobs`` in a pool; a job whose worker died is failed, the others run again."""
+    started = batch / "started"
+    started.mkdir()
+    charts = None if fresh_kernels else batch / "charts"
+    if charts is not None:
+        charts.mkdir()
+    by_output = {job["output"]: job for job in jobs}
+    entries, queue = [], _interleaved(jobs)
+    while queue:
+        broken = []
+        with ProcessPoolExecutor(max_workers=min(workers, len(queue)), initializer=_worker_start,
+                                 initargs=(os.getpid(), str(batch))) as pool:
+            futures = {pool.submit(_worker_render, job["parameters"], out, data, timeout,
+                                   charts and str(charts), str(started)): job for job in queue}
+            try:
+                for future in as_completed(futures):
+                    try:
+                        entries.append({**futures[future], **future.result()})
+                        bar.update()
+                    except BrokenProcessPool:
+                        broken.append(futures[future])
+            except BaseException:
+                for child in multiprocessing.active_children():
+                    child.terminate()  # its kernel ends with it
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+        # The pool has ended: a marker left behind is the job of a worker that died.
+        markers = [marker for marker in started.iterdir() if marker.name.isdigit()]
+        dead = [by_output[marker.read_text(encoding="utf-8")] for marker in markers]
+        for leftover in started.iterdir():
+            leftover.unlink()
+        for job in dead or broken:
+            problem = "the worker rendering it died" if dead else "the worker pool broke"
+            entries.append({**job, "status": "failed", "error": f"{job['output']}: {problem}",
+                            "seconds": 0.0})
+            bar.update()
+        queue = [job for job in broken if dead and job not in dead]
+    return entries
 
 
 def _interleaved(jobs: list[dict]) -> list[dict]:
@@ -296,19 +408,50 @@ def _interleaved(jobs: list[dict]) -> list[dict]:
     return sorted(jobs, key=diagonal)
 
 
-_worker_kernel = []  # in a batch worker process: its warm kernel, once started
+# --- in a batch worker process -----------------------------------------------------------------
+
+_worker_kernel = []  # its warm kernel, once started
+_worker_job: dict = {}  # the marker file of the job it is rendering, if any
 
 
-def _worker_render(values: dict, out: Path, data, timeout: float, charts: str | None) -> dict:
+def _worker_start(parent: int, batch: str) -> None:
+    """Make the worker end with its parent: on SIGTERM, and when the parent is gone (checked
+    twice a second), it kills its kernel, removes its folders and exits."""
+
+    def end(*_):
+        for kernel in _worker_kernel:
+            kernel.abandon()
+        if "marker" in _worker_job:
+            Path(_worker_job["marker"]).unlink(missing_ok=True)  # not a death: run it again
+        os._exit(1)
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        shutil.rmtree(batch, ignore_errors=True)
+        _worker_job.clear()
+        end()
+
+    signal.signal(signal.SIGTERM, end)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt ends
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _worker_render(values: dict, out: Path, data, timeout: float, charts: str | None,
+                   started: str) -> dict:
     """Render one briefing in a worker process; its status entry.
 
     With a ``charts`` folder, in the worker's warm kernel, which shares the charts it draws
-    there with the other workers; without, in a new kernel.
+    there with the other workers; without, in a new kernel. While it runs, a marker file in
+    ``started`` names it: left behind, it tells the parent which briefing a dead worker had.
     """
+    marker = Path(started) / str(os.getpid())
+    write_atomic(marker, output_name(values))
+    _worker_job["marker"] = marker
     if charts is not None and not _worker_kernel:
         from .kernel import WarmKernel
 
-        kernel = WarmKernel(TEMPLATE.parent, preload=PRELOAD,
+        kernel = WarmKernel(TEMPLATE.parent, preload=PRELOAD, startup_timeout=START_TIMEOUT,
                             setup=f"import analysis.report; analysis.report.share_charts({charts!r})")
         util.Finalize(None, kernel.close, exitpriority=10)  # when the worker exits
         _worker_kernel.append(kernel)
@@ -318,6 +461,9 @@ def _worker_render(values: dict, out: Path, data, timeout: float, charts: str | 
         status = {"status": "ok"}
     except BriefingFailed as error:
         status = {"status": "failed", "error": str(error), "executed_notebook": str(error.executed)}
+    finally:
+        _worker_job.clear()
+        marker.unlink(missing_ok=True)
     return {**status, "seconds": round(time.perf_counter() - start, 2)}
 
 
@@ -352,29 +498,50 @@ def _index_page(manifest: list[dict], ds: Dataset) -> str:
 # --- command line ----------------------------------------------------------------------------
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line: what is wrong, and where to look."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+
+
+class _Once(argparse.Action):
+    """Store an option's value (or True for a flag, nargs=0); refuse it given twice."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        given = vars(namespace).setdefault("given_options", set())
+        if self.dest in given:
+            parser.error(f"{option_string} is given twice")
+        given.add(self.dest)
+        setattr(namespace, self.dest, True if self.nargs == 0 else values)
+
+
 def _parser(ds: Dataset) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="briefing", description="Render messaging monetization briefings as self-contained HTML.",
         allow_abbrev=False,  # --data is read before parsing; an abbreviation must not slip past
-        epilog="Exit status: 0 done, 2 bad parameters (nothing written), 1 a notebook failed.")
+        epilog="Exit status: 0 done; 2 nothing started (bad parameters, or the output folder is busy), "
+               "nothing written; 1 a notebook failed.")
     for parameter in PARAMETERS:
         valid = parameter.valid(ds)
         shown = (f"from {valid[0]} to {valid[1]}" if parameter.type == "date"
                  else "one of: " + ", ".join(valid))
-        parser.add_argument(f"--{parameter.name.replace('_', '-')}", dest=parameter.name,
+        parser.add_argument(f"--{parameter.name.replace('_', '-')}", dest=parameter.name, action=_Once,
                             help=f"{parameter.help}; {shown}")
-    parser.add_argument("--all", action="store_true",
+    flag = {"action": _Once, "nargs": 0, "default": False}
+    parser.add_argument("--all", **flag,
                         help="render every platform x region focus, as of the latest data, and index.html")
-    parser.add_argument("--out", default="reports", help="output folder (default: reports)")
-    parser.add_argument("--workers", type=int, default=None,
-                        help="parallel workers for --all (default: the number of cores)")
-    parser.add_argument("--force", action="store_true", help="with --all, re-render up-to-date briefings")
-    parser.add_argument("--timeout", type=float, default=TIMEOUT,
+    parser.add_argument("--out", action=_Once, default="reports", help="output folder (default: reports)")
+    parser.add_argument("--workers", action=_Once, type=int, default=None,
+                        help=f"parallel workers for --all, 1 to {max_workers()} (twice the cores; "
+                             "default: the number of cores)")
+    parser.add_argument("--force", **flag, help="with --all, re-render up-to-date briefings")
+    parser.add_argument("--timeout", action=_Once, type=float, default=TIMEOUT,
                         help=f"seconds a briefing may run before it is stopped (default: {TIMEOUT}; "
                              "with --fresh-kernels, seconds per cell)")
-    parser.add_argument("--fresh-kernels", action="store_true",
+    parser.add_argument("--fresh-kernels", **flag,
                         help="with --all, start a new kernel for every briefing (slower; same pages)")
-    parser.add_argument("--data", default=None, help=f"data folder (default: {DATA_DIR})")
+    parser.add_argument("--data", action=_Once, default=None, help=f"data folder (default: {DATA_DIR})")
     return parser
 
 
@@ -388,20 +555,13 @@ def main(argv=None) -> int:
         print(f"briefing: {error}", file=sys.stderr)
         return 2
     args = _parser(ds).parse_args(argv)
-    if not args.timeout > 0:
-        print(f"briefing: --timeout must be a number of seconds above 0, got {args.timeout:g}",
-              file=sys.stderr)
-        return 2
     signal.signal(signal.SIGTERM, _interrupt)
     try:
+        check_timeout(args.timeout)
         if args.all:
             if args.platform or args.region or args.as_of:
-                print("briefing: --all renders the whole grid; drop --platform, --region and --as-of",
-                      file=sys.stderr)
-                return 2
-            if args.workers is not None and args.workers < 1:
-                print("briefing: --workers must be at least 1", file=sys.stderr)
-                return 2
+                raise BriefingParameterError("--all renders the whole grid; drop --platform, --region "
+                                             "and --as-of")
             result = render_all(args.out, workers=args.workers, force=args.force, data=data,
                                 timeout=args.timeout, fresh_kernels=args.fresh_kernels)
             for entry in result.failed:
@@ -409,12 +569,14 @@ def main(argv=None) -> int:
             print(result.index)
             return 1 if result.failed else 0
         if not args.platform:
-            print("briefing: give --platform (see --help) or --all", file=sys.stderr)
-            return 2
+            raise BriefingParameterError("give --platform (see --help) or --all")
+        for option in ("workers", "force", "fresh_kernels"):
+            if option in getattr(args, "given_options", ()):
+                raise BriefingParameterError(f"--{option.replace('_', '-')} works with --all only")
         print(render_briefing(args.platform, args.region, args.as_of, out=args.out, data=data, ds=ds,
                               timeout=args.timeout))
         return 0
-    except BriefingParameterError as error:
+    except (BriefingParameterError, FolderBusy) as error:
         print(f"briefing: {error}", file=sys.stderr)
         return 2
     except BriefingFailed as error:

@@ -1,29 +1,92 @@
-"""A warm kernel: one IPython kernel, started once, that runs many notebooks through papermill.
+"""Kernels that never leave a notebook run waiting for ever, and the warm kernel.
 
+The warm kernel is one IPython kernel, started once, that runs many notebooks through papermill.
 The kernel start and the heavy imports are paid once; before each notebook the kernel is put
 back into the state of a new one (see ``kernelstate``). A notebook that fails, hangs past its
 time limit or kills its kernel is reported, and the kernel is replaced before the next run.
+
+Every kernel started here, warm or new (``KERNEL_MANAGER`` for papermill), reads its replies in
+short polls: jupyter_client waits for a reply on a socket with one poll without a time limit, and
+now and then (about one notebook run with widgets in ten on a busy machine) the event loop misses
+the wake-up of that poll; the reply has arrived, but the run waits for ever. A poll with a time
+limit looks at the socket once more when its time is up, so a short one reads the reply at once.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
-import shutil
-import tempfile
+import signal
 import time
+from queue import Empty
 
 import nbformat
 import papermill
+from jupyter_client.asynchronous.client import AsyncKernelClient
+from jupyter_client.channels import AsyncZMQSocketChannel
 from jupyter_client.manager import AsyncKernelManager
-from jupyter_core.utils import run_sync
+from jupyter_core.utils import ensure_event_loop, run_sync
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import Engine, papermill_engines
 from papermill.log import logger
+from traitlets import Type
 
+from . import scratch
 from .files import write_atomic
 
 ENGINE = "warm-kernel"
 KERNEL_NAME = "python3"
+KERNEL_MANAGER = "analysis.kernel.PollingKernelManager"  # for papermill's kernel_manager_class
+POLL_SECONDS = 0.5  # the longest single wait for a kernel message
+
+
+class PollingChannel(AsyncZMQSocketChannel):
+    """A kernel channel that waits for a message in polls of at most ``POLL_SECONDS``."""
+
+    async def get_msg(self, timeout: float | None = None) -> dict:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = POLL_SECONDS if deadline is None else max(deadline - time.monotonic(), 0)
+            try:
+                return await super().get_msg(timeout=min(left, POLL_SECONDS))
+            except Empty:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise
+
+
+class PollingKernelClient(AsyncKernelClient):
+    """A kernel client whose shell, iopub, stdin and control channels are ``PollingChannel``s."""
+
+    shell_channel_class = Type(PollingChannel)
+    iopub_channel_class = Type(PollingChannel)
+    stdin_channel_class = Type(PollingChannel)
+    control_channel_class = Type(PollingChannel)
+
+
+class PollingKernelManager(AsyncKernelManager):
+    """A kernel manager whose clients are ``PollingKernelClient``s."""
+
+    client_factory = Type(PollingKernelClient)
+
+
+async def _settle() -> None:
+    """Cancel the tasks a run left in this thread's event loop and wait until they have ended.
+
+    nbclient cancels its pollers when a cell times out or the kernel dies, but does not wait for
+    them; ended later, after their sockets were closed and the descriptors reused, they would
+    unregister the sockets of the next kernel from the loop.
+    """
+    current = asyncio.current_task()
+    left = [task for task in asyncio.all_tasks() if task is not current and not task.done()]
+    for task in left:
+        task.cancel()
+    await asyncio.gather(*left, return_exceptions=True)
+
+
+def settle() -> None:
+    """End what earlier runs left in this thread's event loop (see ``_settle``)."""
+    if [task for task in asyncio.all_tasks(ensure_event_loop()) if not task.done()]:
+        run_sync(_settle)()
 
 
 class KernelFailure(RuntimeError):
@@ -88,6 +151,8 @@ class WarmKernel:
         except BaseException:
             self.close()
             raise
+        finally:
+            settle()
 
     def restart(self) -> None:
         """Replace the kernel by a new one (with ``preload`` imported)."""
@@ -96,6 +161,7 @@ class WarmKernel:
 
     def close(self) -> None:
         """Stop the kernel at once and remove its sockets."""
+        settle()
         if self._kc is not None:
             self._kc.stop_channels()
             self._kc = None
@@ -107,8 +173,17 @@ class WarmKernel:
                 run_sync(self._km.cleanup_resources)()
                 self._km = None
         if self._folder is not None:
-            shutil.rmtree(self._folder, ignore_errors=True)
+            scratch.remove(self._folder)
             self._folder = None
+
+    def abandon(self) -> None:
+        """Kill the kernel process and remove its folder, touching no socket: for a process
+        that is about to exit from a signal handler or another thread."""
+        process = getattr(self._km.provisioner, "process", None) if self._km is not None else None
+        if process is not None and process.poll() is None:
+            os.kill(process.pid, signal.SIGKILL)
+        if self._folder is not None:
+            scratch.remove(self._folder)
 
     def __enter__(self):
         return self
@@ -119,8 +194,8 @@ class WarmKernel:
     def _start(self) -> None:
         # IPC sockets in a private folder: no TCP port two kernels could both pick, and no
         # warning about unencrypted TCP.
-        self._folder = tempfile.mkdtemp(prefix="analysis-kernel-")
-        self._km = AsyncKernelManager(kernel_name=KERNEL_NAME, transport="ipc",
+        self._folder = str(scratch.make("kernel"))
+        self._km = PollingKernelManager(kernel_name=KERNEL_NAME, transport="ipc",
                                       ip=os.path.join(self._folder, "k"),
                                       connection_file=os.path.join(self._folder, "connection.json"))
         try:
