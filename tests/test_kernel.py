@@ -1,13 +1,20 @@
 """The warm kernel: every run starts as in a new kernel; failures, hangs and crashes are contained."""
 
+import asyncio
+import contextlib
 import json
 import time
+from pathlib import Path
 
 import nbformat
 import papermill
 import pytest
+import zmq
+import zmq.asyncio
+from jupyter_client.session import Session
+from jupyter_core.utils import ensure_event_loop, run_sync
 
-from analysis.kernel import KernelFailure, WarmKernel
+from analysis.kernel import KERNEL_MANAGER, KernelFailure, PollingChannel, WarmKernel
 
 
 def notebook(folder, name, *cells, parameters="value = None"):
@@ -138,3 +145,44 @@ def test_close_stops_the_kernel_and_removes_its_folder(tmp_path):
     warm.close()
     assert not manager.has_kernel
     assert not (tmp_path / folder).exists()
+
+
+def test_a_polling_channel_reads_a_message_whose_wake_up_was_missed():
+    """A poll without a time limit never returns if the loop misses its wake-up (here the
+    socket is taken off the loop, as a stale task did); the channel's polls have a limit, and
+    look at the socket once more when it is up."""
+    context = zmq.asyncio.Context()
+    reader, writer = context.socket(zmq.PAIR), context.socket(zmq.PAIR)
+    reader.bind("inproc://missed"), writer.connect("inproc://missed")
+    session = Session()
+    channel = PollingChannel(reader, session, ensure_event_loop())
+
+    async def missed_wake_up():
+        waiting = asyncio.ensure_future(channel.get_msg())
+        await asyncio.sleep(0.1)
+        asyncio.get_running_loop().remove_reader(reader.FD)
+        writer.send_multipart(session.serialize(session.msg("kernel_info_request")))
+        return await asyncio.wait_for(waiting, timeout=5)
+
+    try:
+        message = run_sync(missed_wake_up)()
+    finally:
+        reader.close(), writer.close(), context.term()
+    assert message["header"]["msg_type"] == "kernel_info_request"
+
+
+EXPLORE = Path(__file__).resolve().parents[1] / "notebooks" / "00-explore.ipynb"
+
+
+def test_the_sequence_that_hung_runs_many_times_in_one_process(kernel, folder):
+    """Warm runs (one stopped at its time limit) and then a notebook with widgets in a new
+    kernel, as the suite runs them: each new-kernel run ends well before its time limit."""
+    for attempt in range(4):
+        with contextlib.suppress(KernelFailure):
+            kernel.run(notebook(folder, "stuck", "import time\ntime.sleep(600)"),
+                       folder / "stuck-out.ipynb", {}, timeout=1)
+        began = time.monotonic()
+        papermill.execute_notebook(str(EXPLORE), str(folder / "explore.ipynb"), kernel_name="python3",
+                                   kernel_manager_class=KERNEL_MANAGER, cwd=str(EXPLORE.parent),
+                                   progress_bar=False, execution_timeout=60, start_timeout=60)
+        assert time.monotonic() - began < 30, f"attempt {attempt}: a reply was waited for"

@@ -582,6 +582,9 @@ def main(argv=None) -> int:
     except BriefingFailed as error:
         print(f"briefing: {error}", file=sys.stderr)
         return 1
+    except OSError as error:  # a full disk, say: what was written before is kept
+        print(f"briefing: could not write the briefing: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("briefing: interrupted; earlier briefings are kept, no partial file written",
               file=sys.stderr)

@@ -14,7 +14,6 @@ limit looks at the socket once more when its time is up, so a short one reads th
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import time
@@ -25,7 +24,7 @@ import papermill
 from jupyter_client.asynchronous.client import AsyncKernelClient
 from jupyter_client.channels import AsyncZMQSocketChannel
 from jupyter_client.manager import AsyncKernelManager
-from jupyter_core.utils import ensure_event_loop, run_sync
+from jupyter_core.utils import run_sync
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import Engine, papermill_engines
 from papermill.log import logger
@@ -67,26 +66,6 @@ class PollingKernelManager(AsyncKernelManager):
     """A kernel manager whose clients are ``PollingKernelClient``s."""
 
     client_factory = Type(PollingKernelClient)
-
-
-async def _settle() -> None:
-    """Cancel the tasks a run left in this thread's event loop and wait until they have ended.
-
-    nbclient cancels its pollers when a cell times out or the kernel dies, but does not wait for
-    them; ended later, after their sockets were closed and the descriptors reused, they would
-    unregister the sockets of the next kernel from the loop.
-    """
-    current = asyncio.current_task()
-    left = [task for task in asyncio.all_tasks() if task is not current and not task.done()]
-    for task in left:
-        task.cancel()
-    await asyncio.gather(*left, return_exceptions=True)
-
-
-def settle() -> None:
-    """End what earlier runs left in this thread's event loop (see ``_settle``)."""
-    if [task for task in asyncio.all_tasks(ensure_event_loop()) if not task.done()]:
-        run_sync(_settle)()
 
 
 class KernelFailure(RuntimeError):
@@ -151,8 +130,6 @@ class WarmKernel:
         except BaseException:
             self.close()
             raise
-        finally:
-            settle()
 
     def restart(self) -> None:
         """Replace the kernel by a new one (with ``preload`` imported)."""
@@ -161,7 +138,6 @@ class WarmKernel:
 
     def close(self) -> None:
         """Stop the kernel at once and remove its sockets."""
-        settle()
         if self._kc is not None:
             self._kc.stop_channels()
             self._kc = None
