@@ -40,6 +40,9 @@ def stem(values: dict) -> str:
     return briefing.output_name(values).removesuffix(".html")
 
 
+WAY_TIMEOUT = 3600  # seconds one way may take for the whole grid before the benchmark stops
+
+
 def shell_loop(grid: list[dict], out: Path, data, workers: int) -> None:
     """One `papermill` and one `jupyter nbconvert` command per briefing, from a shell script."""
     lines = ["set -e"]
@@ -49,11 +52,12 @@ def shell_loop(grid: list[dict], out: Path, data, workers: int) -> None:
                       for name, value in {**values, "data": data}.items() if value is not None]
         lines.append(f"papermill {shlex.quote(str(briefing.TEMPLATE))} {executed} -k python3 "
                      f"--cwd {shlex.quote(str(briefing.TEMPLATE.parent))} --no-progress-bar "
+                     f"--execution-timeout {briefing.TIMEOUT} --start-timeout {briefing.START_TIMEOUT} "
                      + " ".join(parameters))
         lines.append(f"jupyter nbconvert --to html --no-input {executed}")
     environment = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     subprocess.run(["bash", "-c", "\n".join(lines)], env=environment, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=WAY_TIMEOUT)
 
 
 def papermill_then_nbconvert(values: dict, out: Path, data) -> None:
@@ -63,7 +67,8 @@ def papermill_then_nbconvert(values: dict, out: Path, data) -> None:
 
     notebook = papermill.execute_notebook(
         str(briefing.TEMPLATE), str(out / f"{stem(values)}.ipynb"), parameters={**values, "data": data},
-        kernel_name="python3", progress_bar=False, cwd=str(briefing.TEMPLATE.parent))
+        kernel_name="python3", progress_bar=False, cwd=str(briefing.TEMPLATE.parent),
+        execution_timeout=briefing.TIMEOUT, start_timeout=briefing.START_TIMEOUT)
     html, _ = HTMLExporter(exclude_input=True).from_notebook_node(notebook)
     (out / f"{stem(values)}.html").write_text(html, encoding="utf-8")
 
@@ -76,13 +81,13 @@ def quiet() -> None:
 def pool(grid: list[dict], out: Path, data, workers: int) -> None:
     with ProcessPoolExecutor(max_workers=workers, initializer=quiet) as executor:
         for future in [executor.submit(papermill_then_nbconvert, values, out, data) for values in grid]:
-            future.result()
+            future.result(timeout=WAY_TIMEOUT)
 
 
 def briefing_all(grid: list[dict], out: Path, data, workers: int) -> None:
     argv = [str(BIN / "briefing"), "--all", "--force", "--out", str(out), "--workers", str(workers)]
     subprocess.run(argv + (["--data", str(data)] if data else []), check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=WAY_TIMEOUT)
 
 
 WAYS = {

@@ -22,13 +22,13 @@ BIN = Path(sys.executable).parent
 
 def import_seconds(module: str) -> float:
     code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
     return float(done.stdout)
 
 
 def command_seconds(argv: list[str]) -> float:
     start = time.perf_counter()
-    subprocess.run(argv, capture_output=True, check=True)
+    subprocess.run(argv, capture_output=True, check=True, timeout=120)
     return time.perf_counter() - start
 
 

@@ -264,3 +264,10 @@ def test_real_monthly_series_stays_within_each_platforms_figures(ds):
         figures = growth.reported(ds, str(platform))
         assert rows["date"].min() == figures.index[0]
         assert rows["date"].max() == figures.index[-1]
+
+
+def test_mau_on_refuses_dates_not_written_yyyy_mm_dd(ds):
+    with pytest.raises(ValueError, match=r"did you mean 2017-02-01\?"):
+        growth.mau_on(ds, ["Messenger"], ["01.02.2017"])
+    assert growth.mau_on(ds, ["Messenger"], ["2017-02-01"])[0] == pytest.approx(
+        growth.mau_at(ds, "Messenger", "2017-02-01"))

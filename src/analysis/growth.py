@@ -54,9 +54,11 @@ def _microseconds(dates) -> np.ndarray:
 def mau_on(ds: Dataset, platforms, dates) -> np.ndarray:
     """Monthly active users (millions) of ``platforms[i]`` on ``dates[i]``, as ``mau_at`` gives them.
 
-    NaN where the platform has no figures covering the date (or none at all).
+    NaN where the platform has no figures covering the date (or none at all). Dates given as
+    text must be ``YYYY-MM-DD``; anything else raises ValueError.
     """
     platforms = np.asarray([str(p) for p in platforms], dtype=object)
+    dates = [checks.timestamp("date", d) if isinstance(d, str) else d for d in dates]
     when = _microseconds(dates)
     result = np.full(len(when), np.nan)
     counts = ds.user_counts[ds.user_counts["metric"] == "mau"].sort_values("date", kind="stable")
