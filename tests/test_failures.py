@@ -11,7 +11,6 @@ import resource
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -181,8 +180,9 @@ def _cmdline(process):
         return []
 
 
-def folders():
-    return set(Path(tempfile.gettempdir()).glob(f"{scratch.PREFIX}*"))
+def kernel_folders(tree) -> set[Path]:
+    """The private folders of the kernels in a process tree (their connection files are there)."""
+    return {Path(arg).parent for p in tree for arg in _cmdline(p) if arg.endswith("connection.json")}
 
 
 def assert_all_ended(tree, seconds=15):
@@ -191,27 +191,29 @@ def assert_all_ended(tree, seconds=15):
 
 
 def test_kill_9_of_a_batch_ends_its_workers_and_kernels_and_leaves_no_folder(tiny, slow_template, tmp_path):
-    before = folders()
     process = start(slow_template, "--all", "--data", tiny, "--out", tmp_path / "out", "--workers", "2")
     tree = wait_for_kernels(process, 2)
+    kernels = kernel_folders(tree)
+    assert len(kernels) == 2 and all(folder.is_dir() for folder in kernels)
     process.kill()
     process.communicate(timeout=30)
     assert_all_ended(tree)
-    scratch.remove_stale()  # what the next run does; the workers removed theirs already
-    assert folders() <= before
+    assert not any(folder.exists() for folder in kernels), "the workers remove their kernels' folders"
+    assert [f for f in scratch.remove_stale() if f.name.startswith(f"{scratch.PREFIX}batch-")] == [], \
+        "the workers remove the batch's folder"
 
 
 def test_kill_9_of_one_briefing_ends_its_kernel_and_the_next_run_removes_its_folder(slow_template, tmp_path):
-    before = folders()
     process = start(slow_template, "--platform", "WhatsApp", "--out", tmp_path / "out")
     tree = wait_for_kernels(process, 1)
+    kernels = kernel_folders(tree)
     process.kill()
     process.communicate(timeout=30)
     assert_all_ended(tree)
-    left = folders() - before
-    assert left, "the killed command could not remove its kernel's folder"
-    assert set(scratch.remove_stale()) >= left
-    assert folders() <= before
+    assert len(kernels) == 1 and all(folder.is_dir() for folder in kernels), \
+        "the killed command could not remove its kernel's folder"
+    assert set(scratch.remove_stale()) >= kernels
+    assert not any(folder.exists() for folder in kernels)
 
 
 def test_a_dead_worker_fails_its_briefing_and_the_others_finish(tiny, slow_template, tmp_path):

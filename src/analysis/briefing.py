@@ -421,6 +421,7 @@ def _worker_start(parent: int, batch: str) -> None:
     def end(*_):
         for kernel in _worker_kernel:
             kernel.abandon()
+        scratch.remove_own()  # also the folder of a kernel still starting
         if "marker" in _worker_job:
             Path(_worker_job["marker"]).unlink(missing_ok=True)  # not a death: run it again
         os._exit(1)

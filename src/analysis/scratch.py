@@ -18,7 +18,7 @@ from pathlib import Path
 PREFIX = "analysis-"
 LOCK = ".owner"
 
-_held: dict[Path, int] = {}  # folder -> the open, locked descriptor of its lock file
+_held: dict[Path, tuple[int, int]] = {}  # folder -> (the process that made it, its locked lock file)
 
 
 def make(kind: str) -> Path:
@@ -26,7 +26,7 @@ def make(kind: str) -> Path:
     folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{kind}-"))
     descriptor = os.open(folder / LOCK, os.O_CREAT | os.O_WRONLY | os.O_CLOEXEC, 0o600)
     fcntl.flock(descriptor, fcntl.LOCK_EX)
-    _held[folder] = descriptor
+    _held[folder] = (os.getpid(), descriptor)
     return folder
 
 
@@ -34,9 +34,16 @@ def remove(folder: str | Path) -> None:
     """Delete a folder made by ``make`` and release its lock."""
     folder = Path(folder)
     shutil.rmtree(folder, ignore_errors=True)
-    descriptor = _held.pop(folder, None)
+    _, descriptor = _held.pop(folder, (None, None))
     if descriptor is not None:
         os.close(descriptor)
+
+
+def remove_own() -> None:
+    """Delete every folder this process made (not those a forked process inherited)."""
+    for folder, (owner, _) in list(_held.items()):
+        if owner == os.getpid():
+            remove(folder)
 
 
 def remove_stale() -> list[Path]:
