@@ -417,11 +417,11 @@ _worker_job: dict = {}  # the marker file of the job it is rendering, if any
 def _worker_start(parent: int, batch: str) -> None:
     """Make the worker end with its parent: on SIGTERM, and when the parent is gone (checked
     twice a second), it kills its kernel, removes its folders and exits."""
+    from .kernel import abandon_all
 
     def end(*_):
-        for kernel in _worker_kernel:
-            kernel.abandon()
-        scratch.remove_own()  # also the folder of a kernel still starting
+        abandon_all()
+        scratch.remove_own()
         if "marker" in _worker_job:
             Path(_worker_job["marker"]).unlink(missing_ok=True)  # not a death: run it again
         os._exit(1)

@@ -15,8 +15,8 @@ limit looks at the socket once more when its time is up, so a short one reads th
 from __future__ import annotations
 
 import os
-import signal
 import time
+import weakref
 from queue import Empty
 
 import nbformat
@@ -70,6 +70,15 @@ class PollingKernelManager(AsyncKernelManager):
 
 class KernelFailure(RuntimeError):
     """A run did not finish: it passed its time limit or its kernel died (the kernel was replaced)."""
+
+
+_LIVE: weakref.WeakSet = weakref.WeakSet()  # the warm kernels of this process, from their start on
+
+
+def abandon_all() -> None:
+    """Kill every warm kernel of this process, also one still starting (see ``WarmKernel.abandon``)."""
+    for kernel in list(_LIVE):
+        kernel.abandon()
 
 
 class WarmKernel:
@@ -151,13 +160,15 @@ class WarmKernel:
         if self._folder is not None:
             scratch.remove(self._folder)
             self._folder = None
+        _LIVE.discard(self)
 
     def abandon(self) -> None:
         """Kill the kernel process and remove its folder, touching no socket: for a process
         that is about to exit from a signal handler or another thread."""
         process = getattr(self._km.provisioner, "process", None) if self._km is not None else None
         if process is not None and process.poll() is None:
-            os.kill(process.pid, signal.SIGKILL)
+            process.kill()
+            process.wait(timeout=5)
         if self._folder is not None:
             scratch.remove(self._folder)
 
@@ -168,6 +179,7 @@ class WarmKernel:
         self.close()
 
     def _start(self) -> None:
+        _LIVE.add(self)
         # IPC sockets in a private folder: no TCP port two kernels could both pick, and no
         # warning about unencrypted TCP.
         self._folder = str(scratch.make("kernel"))
