@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help test briefings screenshot lab figures datapackage lock clean
+.PHONY: help test briefings screenshot lab git-filter figures datapackage lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,7 +29,22 @@ screenshot: $(INSTALLED) ## Render one briefing and photograph it into docs/ (ne
 
 lab: $(INSTALLED) ## Open JupyterLab on the notebooks in the project's environment
 	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable '.[lab]'
+	@$(MAKE) --no-print-directory git-filter
 	$(BIN)/python -m jupyter lab notebooks
+
+# What JupyterLab saves into a notebook (outputs, execution counts) is stripped from what git
+# stages and diffs; cell ids are kept, so a clean notebook goes through unchanged. Where the filter
+# is not defined (a fresh clone, CI), git ignores the attribute in .gitattributes.
+NBSTRIPOUT = "$(abspath $(BIN))/python" -m nbstripout
+git-filter: ## Keep notebook outputs out of git in this checkout (nbstripout; `make lab` does it)
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+		$(NBSTRIPOUT) --install --attributes .gitattributes && \
+		git config filter.nbstripout.clean '$(NBSTRIPOUT) --keep-id' && \
+		git config diff.ipynb.textconv '$(NBSTRIPOUT) --keep-id -t' && \
+		echo "git filter nbstripout installed: notebook outputs stay out of commits"; \
+	else \
+		echo "not a git checkout: no git filter installed"; \
+	fi
 
 figures: $(INSTALLED) ## Render the README's charts into docs/ from the real data
 	$(BIN)/python -m analysis.figures docs

@@ -1,23 +1,44 @@
-"""The benchmark scripts run and print their figures (on a tiny grid; the real runs are by hand)."""
+"""The benchmark scripts' own logic, in-process and with known numbers: their verdicts on the goals,
+the check that every way wrote the whole grid, and the synthetic data the load benchmark times.
 
+The timed runs themselves are by hand (see the README); here nothing is timed.
+"""
+
+import importlib.util
 import re
-import subprocess
-import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+import analysis
+from analysis import briefing
 from factory import BASE, make_dataset
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
-def run(script, *args):
-    done = subprocess.run([sys.executable, str(BENCHMARKS / script), *map(str, args)],
-                          capture_output=True, text=True, timeout=900)
-    # 0: every goal met, 1: a goal not met (expected on a tiny grid); anything else is a crash.
-    assert done.returncode in (0, 1), done.stderr
-    return done.stdout
+def script(name):
+    """A benchmark script imported as a module (its main() does not run)."""
+    spec = importlib.util.spec_from_file_location(f"benchmark_{name}", BENCHMARKS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def batch():
+    return script("batch")
+
+
+@pytest.fixture(scope="module")
+def startup():
+    return script("startup")
+
+
+@pytest.fixture(scope="module")
+def load():
+    return script("load")
 
 
 @pytest.fixture(scope="module")
@@ -28,25 +49,186 @@ def tiny(tmp_path_factory):
     return folder
 
 
-def test_batch_benchmark_times_the_three_ways_and_prints_the_ratios(tiny):
-    out = run("batch.py", "--data", tiny, "--repeat", "1", "--workers", "2")
-    assert "grid: 6 briefings; 2 workers" in out
-    for way in ("shell loop", "pool of in-process papermill", "briefing --all"):
-        assert re.search(rf"{re.escape(way)}.* [0-9.]+ s +[0-9.]+ s/briefing", out), out
-    assert re.search(r"is +[0-9.]+ x faster than the shell loop \(goal >= 20: (met|NOT met)\)", out)
-    assert re.search(r"is +[0-9.]+ x faster than the pool \(goal >= 3: (met|NOT met)\)", out)
+# --- batch.py --------------------------------------------------------------------------------
 
 
-def test_startup_benchmark_compares_the_imports_and_times_the_help():
-    out = run("startup.py", "--repeat", "1")
-    assert re.search(r"import pandas +[0-9.]+ s", out)
-    assert re.search(r"import analysis +[0-9.]+ s += [0-9.]+ x pandas", out)
-    assert re.search(r"briefing --help +[0-9.]+ s", out)
+def run_batch(batch, tiny, monkeypatch, capsys, seconds):
+    """batch.main on the tiny grid, each way 'taking' the given seconds; (exit status, output, calls)."""
+    calls = []
+
+    def timed(way, grid, data, workers, repeat):
+        calls.append((way.__name__, len(grid), workers, repeat))
+        return seconds[way.__name__]
+
+    monkeypatch.setattr(batch, "timed", timed)
+    monkeypatch.setattr(batch, "machine", lambda: "a test machine")
+    status = batch.main(["--data", str(tiny), "--workers", "2", "--repeat", "5"])
+    return status, capsys.readouterr().out, calls
 
 
-def test_load_benchmark_scales_synthetic_tables_that_pass_validation():
-    out = run("load.py", "--scales", "2", "3", "--repeat", "1")
-    assert re.search(r"real data: \d+ rows, load [0-9.]+ s", out)
-    rows = {int(m.group(1)): int(m.group(2)) for m in re.finditer(r"^ +(\d+) +(\d+) +[0-9.]+", out, re.M)}
-    assert set(rows) == {1, 2, 3}
-    assert rows[1] < rows[2] < rows[3]
+def test_batch_goals_met(batch, tiny, monkeypatch, capsys):
+    status, out, calls = run_batch(batch, tiny, monkeypatch, capsys,
+                                   {"shell_loop": 100.0, "pool": 15.0, "briefing_all": 4.0})
+    assert status == 0
+    assert "grid: 6 briefings; 2 workers; a test machine" in out
+    assert re.search(r"shell loop \(papermill \+ jupyter nbconvert\) +100\.0 s +16\.67 s/briefing", out)
+    assert re.search(r"briefing --all \(warm kernels\) +4\.0 s +0\.67 s/briefing", out)
+    assert "briefing --all is  25.0 x faster than the shell loop (goal >= 20: met)" in out
+    assert "briefing --all is   3.8 x faster than the pool (goal >= 3: met)" in out
+    # the slow ways run once, the warm one --repeat times (its median counts)
+    assert calls == [("shell_loop", 6, 2, 1), ("pool", 6, 2, 1), ("briefing_all", 6, 2, 5)]
+
+
+def test_batch_a_ratio_on_the_goal_meets_it(batch, tiny, monkeypatch, capsys):
+    status, out, _ = run_batch(batch, tiny, monkeypatch, capsys,
+                               {"shell_loop": 80.0, "pool": 12.0, "briefing_all": 4.0})
+    assert status == 0
+    assert "20.0 x faster than the shell loop (goal >= 20: met)" in out
+    assert "3.0 x faster than the pool (goal >= 3: met)" in out
+
+
+@pytest.mark.parametrize("seconds, missed", [
+    ({"shell_loop": 60.0, "pool": 15.0, "briefing_all": 4.0},
+     "15.0 x faster than the shell loop (goal >= 20: NOT met)"),
+    ({"shell_loop": 100.0, "pool": 10.0, "briefing_all": 4.0},
+     "2.5 x faster than the pool (goal >= 3: NOT met)"),
+])
+def test_batch_a_missed_goal_is_said_and_exits_1(batch, tiny, monkeypatch, capsys, seconds, missed):
+    status, out, _ = run_batch(batch, tiny, monkeypatch, capsys, seconds)
+    assert status == 1
+    assert missed in out
+    assert out.count("NOT met") == 1
+
+
+def pages(batch, grid, out, missing=0):
+    for values in grid[missing:]:
+        (out / f"{batch.stem(values)}.html").write_text("<p>page</p>")
+    (out / "index.html").write_text("<p>index</p>")  # the index is not a briefing
+
+
+def test_timed_runs_a_way_repeat_times_on_the_whole_grid(batch, tiny):
+    grid = briefing.grid(analysis.load(tiny))
+    runs = []
+
+    def way(grid, out, data, workers):
+        runs.append((len(grid), data, workers))
+        pages(batch, grid, out)
+
+    seconds = batch.timed(way, grid, tiny, 2, 3)
+    assert runs == [(6, tiny, 2)] * 3
+    assert 0 <= seconds < 5
+
+
+def test_timed_refuses_a_way_that_missed_a_page(batch, tiny):
+    grid = briefing.grid(analysis.load(tiny))
+
+    def way(grid, out, data, workers):
+        pages(batch, grid, out, missing=1)
+
+    with pytest.raises(SystemExit, match="wrote 5 pages, not the 6 of the grid"):
+        batch.timed(way, grid, tiny, 2, 1)
+
+
+# --- startup.py ------------------------------------------------------------------------------
+
+
+def run_startup(startup, monkeypatch, capsys, pandas, package, help_seconds):
+    figures = {"pandas": pandas, "analysis": package}
+
+    def median(function, *args, repeat):
+        assert repeat == 4
+        return figures[args[0]] if function is startup.import_seconds else help_seconds
+
+    monkeypatch.setattr(startup, "median", median)
+    status = startup.main(["--repeat", "4"])
+    return status, capsys.readouterr().out
+
+
+def test_startup_goals_met(startup, monkeypatch, capsys):
+    status, out = run_startup(startup, monkeypatch, capsys, 0.5, 0.6, 0.4)
+    assert status == 0
+    assert out.splitlines() == [
+        "import pandas    0.500 s",
+        "import analysis  0.600 s  = 1.20 x pandas (goal <= 1.5: met)",
+        "briefing --help  0.400 s  (goal < 1 s: met)",
+    ]
+
+
+@pytest.mark.parametrize("package, help_seconds, status, verdicts", [
+    (0.75, 0.4, 0, ["1.50 x pandas (goal <= 1.5: met)", "(goal < 1 s: met)"]),  # on the goal
+    (0.8, 0.4, 1, ["1.60 x pandas (goal <= 1.5: NOT met)", "(goal < 1 s: met)"]),
+    (0.6, 1.0, 1, ["1.20 x pandas (goal <= 1.5: met)", "(goal < 1 s: NOT met)"]),  # 1 s is not < 1 s
+])
+def test_startup_verdicts(startup, monkeypatch, capsys, package, help_seconds, status, verdicts):
+    result, out = run_startup(startup, monkeypatch, capsys, 0.5, package, help_seconds)
+    assert result == status
+    assert all(verdict in out for verdict in verdicts), out
+
+
+def test_startup_median_of_the_runs(startup):
+    values = iter([3.0, 1.0, 2.0, 9.0, 0.5])
+    assert startup.median(lambda: next(values), repeat=5) == 2.0
+
+
+# --- load.py ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real_tables(load):
+    return load.read_tables(analysis.data.DATA_DIR)
+
+
+def test_scaled_tables_grow_where_keys_are_open_and_stay_unique(load, real_tables):
+    tables = load.scaled(real_tables, 3)
+    for name, frame in real_tables.items():
+        grows = name in ("sources", "rollouts", "regions", "user_counts")
+        assert len(tables[name]) == len(frame) * (3 if grows else 1), name
+    assert tables["sources"]["source_id"].is_unique
+    assert not tables["user_counts"].duplicated(["platform", "metric", "date"]).any()
+    assert set(tables["rollouts"]["event"]) > set(real_tables["rollouts"]["event"])
+    assert set(tables["regions"]["metric"]) > set(real_tables["regions"]["metric"])
+    pd.testing.assert_frame_equal(tables["user_counts"].head(len(real_tables["user_counts"])),
+                                  real_tables["user_counts"])  # the real rows first, unchanged
+
+
+def test_scaled_tables_pass_the_validation(load, real_tables, tmp_path):
+    folder = load.write_tables(load.scaled(real_tables, 2), tmp_path / "x2")
+    ds = analysis.load(folder)
+    assert len(ds.sources) == 2 * len(real_tables["sources"])
+    assert len(ds.user_counts) == 2 * len(real_tables["user_counts"])
+
+
+def test_scaled_by_one_is_the_real_data(load, real_tables):
+    tables = load.scaled(real_tables, 1)
+    for name, frame in real_tables.items():
+        pd.testing.assert_frame_equal(tables[name].reset_index(drop=True), frame, obj=name)
+
+
+def run_load(load, monkeypatch, capsys, seconds, scales):
+    """load.main with made-up load times per folder (None: the real data) and no real scaling."""
+    monkeypatch.setattr(load, "scaled", lambda tables, factor: tables)
+    monkeypatch.setattr(load, "write_tables", lambda tables, folder: folder)
+    monkeypatch.setattr(load, "timed_load",
+                        lambda folder, repeat: seconds[None if folder is None else folder.name])
+    status = load.main(["--scales", *map(str, scales), "--repeat", "1"])
+    return status, capsys.readouterr().out
+
+
+def test_load_prints_each_scale_and_its_growth(load, monkeypatch, capsys, real_tables):
+    rows = sum(len(frame) for frame in real_tables.values())
+    status, out = run_load(load, monkeypatch, capsys, {None: 0.1, "x10": 0.5, "x100": 4.0}, [10, 100])
+    assert status == 0
+    assert f"real data: {rows} rows, load 0.100 s (goal < 0.2 s: met)" in out
+    assert re.search(rf"^ +10 +{rows} +0\.500 +[0-9.]+ +5\.0 for 10x$", out, re.M), out
+    assert re.search(rf"^ +100 +{rows} +4\.000 +[0-9.]+ +8\.0 for 10x$", out, re.M), out
+    assert "1000x" not in out  # the verdict on 1000x is said only when 1000x ran
+
+
+@pytest.mark.parametrize("seconds, status, verdict", [
+    (8.0, 0, "1000x loads and validates in 8.00 s (goal < 10 s: met)"),
+    (12.0, 1, "1000x loads and validates in 12.00 s (goal < 10 s: NOT met)"),
+])
+def test_load_verdict_on_1000x(load, monkeypatch, capsys, seconds, status, verdict):
+    result, out = run_load(load, monkeypatch, capsys, {None: 0.1, "x1000": seconds}, [1000])
+    assert result == status
+    assert verdict in out
