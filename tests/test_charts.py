@@ -4,9 +4,14 @@ Assertions are on the returned Axes (artists, gids, colours, ticks, legend, titl
 pixels. Most tests use a small hand-made dataset whose expected values can be worked out by hand.
 """
 
+import warnings
+
 import matplotlib
 
 matplotlib.use("Agg")
+
+import matplotlib.text  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 
 import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
@@ -17,6 +22,7 @@ from factory import BASE, make_dataset  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 from matplotlib.markers import MarkerStyle  # noqa: E402
 
+import analysis  # noqa: E402
 from analysis import charts, style  # noqa: E402
 from analysis.schema import REGIONS, STAGE_NAMES, WORLDWIDE  # noqa: E402
 
@@ -121,6 +127,14 @@ def offsets(collection) -> list[tuple[float, float]]:
     return [tuple(map(float, xy)) for xy in points]
 
 
+def line_dates(line) -> pd.DatetimeIndex:
+    """A line's x values as dates: seaborn draws dates as matplotlib's day numbers."""
+    x = np.asarray(line.get_xdata())
+    if np.issubdtype(x.dtype, np.number):
+        return pd.DatetimeIndex(mdates.num2date(x)).tz_localize(None)
+    return pd.to_datetime(x)
+
+
 def as_of_x(ax) -> float:
     line = only(lines(ax, "as-of"))
     xs = {as_num(x) for x in line.get_xdata()}
@@ -207,6 +221,68 @@ def test_chart_on_the_real_data(ds, ax, draw, kwargs):
     publishers = set(ds.sources["publisher"])
     first = text.removeprefix("Sources: ").split(";")[0].rsplit(" ", 1)[0]
     assert first in publishers
+
+
+def _settings():
+    return {name: repr(value) for name, value in matplotlib.rcParams.items()}
+
+
+@pytest.mark.parametrize("draw, kwargs", CHARTS)
+def test_chart_leaves_matplotlib_settings_alone(mini, ax, draw, kwargs):
+    before = _settings()
+    draw(mini, ax=ax, **kwargs)
+    assert _settings() == before
+
+
+# A publisher whose name mathtext would read as a formula; every chart cites src-a.
+DOLLAR_SOURCES = [("src-a", "Cost $5$ Media", "Alpha headline", "2017-01-25", "https://example.org/a", "en", ""),
+                  *SOURCES[1:]]
+
+
+@pytest.fixture(scope="module")
+def dollar(tmp_path_factory):
+    return make_dataset(tmp_path_factory.mktemp("dollar") / "data", sources=DOLLAR_SOURCES, rollouts=ROLLOUTS,
+                        regions=[*REGION_ROWS[:1], ("Asia-Pacific", "IN", "WhatsApp", "users", "400", "millions",
+                                                    "2019", "src-a", "")])
+
+
+def chart_texts(ax):
+    """Every text on a chart with its text, but the tick labels a number or date formatter writes."""
+    formatted = set()
+    for axis in (ax.xaxis, ax.yaxis):
+        formatted.add(axis.offsetText)
+        ticks = axis.get_minor_ticks()
+        if not isinstance(axis.get_major_locator(), matplotlib.ticker.FixedLocator):  # not set_ticks(labels)
+            ticks += axis.get_major_ticks()
+        formatted.update(label for tick in ticks for label in (tick.label1, tick.label2))
+    return [t for t in ax.findobj(matplotlib.text.Text) if t.get_text() and t not in formatted]
+
+
+@pytest.mark.parametrize("draw, kwargs", CHARTS)
+def test_chart_draws_the_texts_of_the_data_as_written(dollar, ax, draw, kwargs):
+    draw(dollar, ax=ax, **kwargs)
+    assert "Cost $5$ Media 2017" in note_text(ax)
+    texts = chart_texts(ax)
+    assert len(texts) >= 4
+    assert [t.get_text() for t in texts if t.get_parse_math()] == []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ax.figure.canvas.draw()
+
+
+def test_regional_comparison_colours_and_labels_each_bar_by_its_own_row(ds, ax):
+    charts.regional_comparison(ds, "users", ax=ax)
+    table = analysis.compare(ds, "users")
+    assert table["platform"].nunique() > 2  # several platforms: bars grouped by platform
+    bars = patches(ax, "bars")
+    assert len(bars) == len(table)
+    labels = {round(t.xy[1]): t.get_text() for t in ax.texts if t.get_gid() != style.SOURCE_NOTE_GID}
+    for bar in bars:
+        row = table.iloc[round(bar.get_y() + bar.get_height() / 2)]
+        assert to_hex(bar.get_facecolor()) == to_hex(style.platform_color(row["platform"]))
+        assert bar.get_width() == pytest.approx(row["value"])
+    assert [labels[i] for i in range(len(table))] == [style.format_value(v, u)
+                                                       for v, u in zip(table["value"], table["unit"])]
 
 
 # --- stage_progression -----------------------------------------------------------------------
@@ -358,7 +434,7 @@ def test_user_growth_one_line_per_platform_in_its_colour(mini, ax):
 def test_user_growth_line_data(mini, ax):
     charts.user_growth(mini, ax=ax)
     line = only(lines(ax, "line-Messenger"))
-    dates = pd.to_datetime(line.get_xdata())
+    dates = line_dates(line)
     values = pd.Series(np.asarray(line.get_ydata(), dtype=float), index=dates)
     assert dates[0] == pd.Timestamp("2014-01-01") and dates[-1] == pd.Timestamp("2018-01-01")
     assert len(values) == 49  # month starts from Jan 2014 to Jan 2018
@@ -420,7 +496,7 @@ def test_user_growth_other_metric(mini, ax):
     charts.user_growth(mini, metric="dau", ax=ax)
     line = only(ax.lines)
     assert line.get_gid() == "line-WhatsApp"
-    assert set(pd.to_datetime(line.get_xdata())) == {pd.Timestamp("2019-01-01")}  # a single figure
+    assert set(line_dates(line)) == {pd.Timestamp("2019-01-01")}  # a single figure
     assert np.asarray(line.get_ydata(), dtype=float) == pytest.approx(1000.0)
     assert not collections(ax, "stage-entry")  # stages are marked on mau lines only
     assert ax.get_ylabel() == "Daily active users"
@@ -433,7 +509,7 @@ def test_user_growth_as_of(mini, ax):
     charts.user_growth(mini, as_of="2016-06-01", ax=ax)
     assert as_of_x(ax) == pytest.approx(day("2016-06-01"))
     for platform in ("Instagram", "Messenger", "WhatsApp"):
-        dates = pd.to_datetime(only(lines(ax, f"line-{platform}")).get_xdata())
+        dates = line_dates(only(lines(ax, f"line-{platform}")))
         assert dates.max() == pd.Timestamp("2016-06-01")
     assert sorted(offsets(reported_points(ax, "Messenger"))) == [
         (day("2014-01-01"), 100.0), (day("2016-01-01"), 400.0)]

@@ -1,6 +1,7 @@
 """style: colours, number and date formats, axis formatters and source notes."""
 
 import datetime as dt
+import warnings
 
 import matplotlib
 
@@ -166,6 +167,66 @@ def test_use_theme_sets_rcparams():
         assert mpl.rcParams["legend.frameon"] is False
 
 
+def test_the_theme_is_seaborns_whitegrid_with_the_house_settings_on_top():
+    import seaborn as sns
+
+    rc = style.theme_rc()
+    whitegrid = sns.axes_style("whitegrid")
+    for name in ("axes.edgecolor", "axes.facecolor", "text.color", "xtick.bottom", "patch.force_edgecolor"):
+        assert rc[name] == whitegrid[name], name
+    assert rc["axes.linewidth"] == sns.plotting_context("notebook")["axes.linewidth"]
+    assert rc["font.size"] == 10 and rc["axes.titlesize"] == 13 and rc["grid.color"] == "#E6E6E6"
+    assert rc["axes.spines.top"] is False and rc["axes.titlelocation"] == "left"
+    assert rc["font.sans-serif"] == ["DejaVu Sans"]  # matplotlib's own font: charts alike on every machine
+
+
+def test_the_theme_falls_back_to_the_installed_fonts_of_the_list(monkeypatch):
+    # DejaVu Serif comes with matplotlib; the other is installed nowhere
+    monkeypatch.setattr(style, "CJK_FONTS", ["No Such Font JP", "DejaVu Serif"])
+    assert style.theme_rc()["font.family"] == ["sans-serif", "DejaVu Serif"]
+
+
+def test_a_chart_text_under_the_theme_names_no_missing_font(caplog):
+    with style.theme():
+        figure, ax = plt.subplots()
+        ax.set_title("Business Media \u8aa0 (ITmedia)")
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "Glyph .* missing", UserWarning)  # where no font has it
+            figure.canvas.draw()
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("matplotlib")] == []
+
+
+def _settings():
+    return {name: repr(value) for name, value in mpl.rcParams.items()}
+
+
+def test_theme_rc_applies_nothing():
+    with mpl.rc_context():
+        mpl.rcdefaults()  # whatever ran before, start from matplotlib's own settings
+        before = _settings()
+        style.theme_rc()
+        assert _settings() == before
+
+
+def test_theme_applies_inside_the_block_only():
+    before = _settings()
+    with style.theme():
+        assert mpl.rcParams["axes.edgecolor"] == style.theme_rc()["axes.edgecolor"]
+        assert mpl.rcParams["axes.titlelocation"] == "left"
+        _, ax = plt.subplots()
+        assert ax.title.get_fontsize() == 13 and not ax.spines["top"].get_visible()
+    assert _settings() == before
+    _, later = plt.subplots()
+    assert later.spines["top"].get_visible() == before["axes.spines.top"].startswith("True")
+
+
+def test_theme_restores_the_settings_after_an_error():
+    before = _settings()
+    with pytest.raises(RuntimeError), style.theme():
+        raise RuntimeError("a chart failed")
+    assert _settings() == before
+
+
 # --- source notes ----------------------------------------------------------------------------
 
 SOURCES = [
@@ -283,3 +344,36 @@ def test_source_note_sits_below_the_axes_and_clears_an_axis_label():
     high = style.add_source_note(bare, "x")
     assert high.xyann[1] < 0 and low.xyann[1] < high.xyann[1]
     assert low.xycoords == "axes fraction"
+
+
+# --- text from the data is drawn as written ---------------------------------------------------
+
+
+def test_literal_turns_mathtext_off():
+    _, ax = plt.subplots()
+    texts = [ax.text(0, 0, "$x$"), ax.text(0, 1, "plain")]
+    assert style.literal(texts) is texts
+    assert [t.get_parse_math() for t in texts] == [False, False]
+
+
+@pytest.fixture(scope="module")
+def dollar_ds(tmp_path_factory):
+    sources = [*BASE["sources"], ("src-d", "Cost $5$ Media", "D", "2019-01-01", "https://example.org/d", "en", "")]
+    return make_dataset(tmp_path_factory.mktemp("dollar") / "data", sources=sources)
+
+
+def test_a_dollar_sign_in_a_publisher_is_drawn_as_a_dollar_sign(dollar_ds):
+    figure, ax = plt.subplots()
+    note = style.add_source_note(ax, style.source_note(dollar_ds, ["src-d"]))
+    assert note.get_text() == "Sources: Cost $5$ Media 2019 (data/sources.csv)"
+    assert note.get_parse_math() is False
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        figure.canvas.draw()
+    # drawn as plain text: as wide as the text with its dollar signs, not as the mathtext "5"
+    renderer = figure.canvas.get_renderer()
+    width = note.get_window_extent(renderer).width
+    plain, _, _ = renderer.get_text_width_height_descent(note.get_text(), note.get_fontproperties(), ismath=False)
+    as_math, _, _ = renderer.get_text_width_height_descent(note.get_text(), note.get_fontproperties(), ismath=True)
+    assert abs(plain - as_math) > 2  # the two readings differ...
+    assert width == pytest.approx(plain, abs=0.5)  # ...and the note is drawn as plain text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import textwrap
 import warnings
 
@@ -31,24 +33,75 @@ KIND_MARKERS = {"announcement": "D", "test": "o", "launch": "^", "expansion": "s
 SOURCE_NOTE_GID = "source-note"
 
 
+# Fonts for the names in the data that DejaVu Sans cannot draw (Japanese publishers, say), in the
+# order they are tried; the theme lists the ones installed (Linux, macOS, Windows) after it.
+CJK_FONTS = ["Noto Sans CJK JP", "Noto Sans JP", "Source Han Sans JP", "IPAexGothic", "IPAGothic",
+             "TakaoGothic", "WenQuanYi Zen Hei", "Droid Sans Fallback", "Hiragino Sans", "PingFang SC",
+             "Apple SD Gothic Neo", "Yu Gothic", "Meiryo", "Microsoft YaHei", "Malgun Gothic"]
+_HOUSE_RC = {  # on top of seaborn's theme
+    "figure.figsize": (10, 5),
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "savefig.bbox": "tight",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#E6E6E6",
+    "axes.titleweight": "bold",
+    "axes.titlesize": 13,
+    "axes.titlelocation": "left",
+    "font.size": 10,
+    "font.sans-serif": ["DejaVu Sans"],  # matplotlib's own font: the same charts on every machine
+    "legend.frameon": False,
+    "svg.hashsalt": "analysis",
+}
+
+
+def theme_rc() -> dict:
+    """The project's chart theme as matplotlib settings, without applying them.
+
+    seaborn's "whitegrid" style and "notebook" context (fonts scaled to 10 points), with the
+    house's figure size, title, grid colour and fonts on top: DejaVu Sans, then the fonts of
+    ``CJK_FONTS`` installed here for the characters it lacks.
+
+    Returns
+    -------
+    dict
+        rcParams names and values, for ``matplotlib.rc_context`` or ``rcParams.update``.
+    """
+    import seaborn as sns  # here, not at the top: the number and date formats need no seaborn
+
+    context = sns.plotting_context("notebook", font_scale=10 / 12)
+    # Only installed fonts: matplotlib warns of a missing family at every text it draws.
+    fallback = [name for name in CJK_FONTS if name in _installed_fonts()]
+    return {**sns.axes_style("whitegrid"), **context, **_HOUSE_RC, "font.family": ["sans-serif", *fallback]}
+
+
+@functools.cache
+def _installed_fonts() -> frozenset:
+    from matplotlib import font_manager
+
+    return frozenset(font.name for font in font_manager.fontManager.ttflist)
+
+
 def use_theme():
-    """Apply the project's chart theme to matplotlib (call once, e.g. in a notebook's setup)."""
-    mpl.rcParams.update({
-        "figure.figsize": (10, 5),
-        "figure.dpi": 100,
-        "savefig.dpi": 100,
-        "savefig.bbox": "tight",
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "axes.grid": True,
-        "grid.color": "#E6E6E6",
-        "axes.titleweight": "bold",
-        "axes.titlesize": 13,
-        "axes.titlelocation": "left",
-        "font.size": 10,
-        "legend.frameon": False,
-        "svg.hashsalt": "analysis",
-    })
+    """Apply the project's chart theme to matplotlib for the rest of the session (a notebook's setup
+    cell); ``theme()`` applies it to a block of code only."""
+    mpl.rcParams.update(theme_rc())
+
+
+@contextlib.contextmanager
+def theme():
+    """The project's chart theme inside a ``with`` block; matplotlib's settings are restored after it.
+
+    Figures and Axes take the theme when they are made, so make them inside the block::
+
+        with style.theme():
+            fig, ax = plt.subplots()
+            charts.user_growth(ds, ax=ax)
+    """
+    with mpl.rc_context(theme_rc()):
+        yield
 
 
 def platform_color(platform) -> str:
@@ -135,13 +188,26 @@ def source_note(ds, source_ids, *, limit: int = 4) -> str:
 SOURCE_NOTE_SIZE = 7.5  # points
 
 
+def literal(texts):
+    """Draw matplotlib ``texts`` as written: a ``$`` from the data is a dollar sign, not mathtext.
+
+    Returns
+    -------
+    the same texts
+    """
+    for text in texts:
+        text.set_parse_math(False)
+    return texts
+
+
 def add_source_note(ax, text: str):
     """Write a source note under the axes, in lines that end at the figure's right edge;
-    it is found again by its gid, 'source-note'."""
+    it is found again by its gid, 'source-note'. It is drawn as written: publishers' names are
+    not mathtext."""
     below = -42 if ax.get_xlabel() else -28  # clear of the tick labels and the axis label
     note = ax.annotate(_wrap_to_figure(ax, text), xy=(0, 0), xycoords="axes fraction", xytext=(0, below),
                        textcoords="offset points", ha="left", va="top", fontsize=SOURCE_NOTE_SIZE,
-                       color="#555555", annotation_clip=False)
+                       color="#555555", annotation_clip=False, parse_math=False)
     note.set_gid(SOURCE_NOTE_GID)
     return note
 
