@@ -295,6 +295,14 @@ class Shown:
         return faults
 
 
+def _rows_shown(values: list) -> list:
+    """A column as a notebook shows it: whole, or pandas' first and last rows around a '...' row."""
+    if len(values) <= pd.get_option("display.max_rows"):
+        return values
+    half = pd.get_option("display.min_rows") // 2
+    return [*values[:half], "...", *values[-half:]]
+
+
 def _as_of(parameters, ds) -> pd.Timestamp:
     return pd.Timestamp(parameters["as_of"]) if parameters.get("as_of") else ds.latest
 
@@ -375,10 +383,11 @@ def _ad_rollouts(shown, p, ds):
                                                                        expected["region"].astype(str)))
     events = shown.table("events = analysis.events(")
     expected = analysis.events(ds, platforms=p["platforms"], region=p["region"], as_of=as_of)
-    assert len(events) == len(expected) > 0
-    assert list(events["date"]) == [str(d.date()) for d in expected["date"]]
-    assert set(events["platform"]) <= set(p["platforms"])
-    assert max(pd.to_datetime(events["date"])) <= as_of
+    assert len(expected) > 0
+    assert list(events["date"]) == _rows_shown([str(d.date()) for d in expected["date"]])
+    assert list(events["platform"]) == _rows_shown(list(expected["platform"].astype(str)))
+    assert set(expected["platform"]) <= set(p["platforms"])
+    assert max(expected["date"]) <= as_of
     assert shown.markdown("narrative.ads_gap(") == narrative.ads_gap(ds)
 
 
