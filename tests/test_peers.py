@@ -126,8 +126,8 @@ def test_real_messenger_took_5_3_years_from_launch_to_paid_tools(ds):
 
 def test_real_meta_apps_are_not_peers_and_the_others_are(ds):
     table = paths_by_platform(ds)
-    assert set(table.index[~table["peer"]]) == {"Instagram", "Messenger", "WhatsApp"}
-    assert len(table) == 10
+    assert set(table.index[~table["peer"]]) == {"Instagram", "Messenger", "WhatsApp", "Threads"}
+    assert len(table) == 11
 
 
 def test_real_imessage_has_no_paid_tools_yet(ds):

@@ -216,5 +216,12 @@ def test_real_line_enters_stages_2_and_3_on_the_same_day(ds):
 
 def test_real_snapshot_today_has_one_row_per_platform_with_stages(ds):
     snap = stages.snapshot(ds)
-    assert len(snap) == 10  # every platform except Facebook
+    assert len(snap) == 11  # every platform except Facebook
     assert snap.set_index("platform").loc["iMessage", "stage"] == 2
+
+
+def test_real_threads_ran_the_path_in_a_year_and_a_half(ds):
+    """Meta's newest run of the path: businesses from launch day, first ads 19 months later."""
+    assert stages.stage_at(ds, "Threads", "2023-07-05") == 2
+    assert stages.stage_at(ds, "Threads", "2025-01-23") == 2
+    assert stages.stage_at(ds, "Threads", "2025-01-24") == 3

@@ -225,7 +225,8 @@ def check_timeout(timeout) -> float:
 
 def max_workers() -> int:
     """The most workers a batch may start: ``WORKERS_PER_CORE`` per core this process may use."""
-    return WORKERS_PER_CORE * len(os.sched_getaffinity(0))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return WORKERS_PER_CORE * cores
 
 
 def check_workers(workers) -> int:

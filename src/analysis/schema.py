@@ -9,6 +9,7 @@ PLATFORMS = (
     "Instagram",
     "Messenger",
     "WhatsApp",
+    "Threads",
     "WeChat",
     "LINE",
     "KakaoTalk",
@@ -151,7 +152,7 @@ SOURCES = Table(
 
 PLATFORMS_TABLE = Table(
     "platforms",
-    "The platforms compared: Meta's three apps and their peers.",
+    "The platforms compared: Meta's apps and their peers.",
     (
         _platform(references=False),
         Field("owner", "string", "The company that owns it today."),

@@ -19,6 +19,7 @@ PLATFORM_COLORS = {
     "Instagram": "#C13584",
     "Messenger": "#8E44AD",
     "WhatsApp": "#25D366",
+    "Threads": "#000000",
     "WeChat": "#1B5E20",
     "LINE": "#7CB342",
     "KakaoTalk": "#6D4C41",
