@@ -7,9 +7,10 @@ time limit or kills its kernel is reported, and the kernel is replaced before th
 
 Every kernel started here, warm or new (``KERNEL_MANAGER`` for papermill), reads its replies in
 short polls: jupyter_client waits for a reply on a socket with one poll without a time limit, and
-now and then (about one notebook run with widgets in ten on a busy machine) the event loop misses
-the wake-up of that poll; the reply has arrived, but the run waits for ever. A poll with a time
-limit looks at the socket once more when its time is up, so a short one reads the reply at once.
+now and then the event loop misses the wake-up of that poll (one run in three of the notebook
+with widgets, on a busy machine here); the reply has arrived, but the run waits for ever. A poll
+with a time limit looks at the socket once more when its time is up, so a short one reads the
+reply within ``POLL_SECONDS``.
 """
 
 from __future__ import annotations
