@@ -1,6 +1,9 @@
 """Small hand-built datasets for tests: a valid miniature of the real one, tables replaceable."""
 
+import contextlib
 import csv
+import io
+import signal
 
 import nbformat
 
@@ -92,3 +95,18 @@ def template_with(source, path):
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(template, path)
     return path
+
+
+def run_main(argv):
+    """Run the command; return (exit status, stdout, stderr). Restores the SIGTERM handler main sets."""
+    handler = signal.getsignal(signal.SIGTERM)
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                status = briefing.main([str(a) for a in argv])
+            except SystemExit as stop:  # argparse
+                status = stop.code
+    finally:
+        signal.signal(signal.SIGTERM, handler)
+    return status, out.getvalue(), err.getvalue()

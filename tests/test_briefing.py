@@ -12,13 +12,10 @@ module-scoped fixtures, and many tests assert on each:
 """
 
 import ast
-import contextlib
 import datetime
-import io
 import json
 import os
 import re
-import signal
 from html import escape
 from pathlib import Path
 
@@ -26,7 +23,7 @@ import nbformat
 import pandas as pd
 import papermill
 import pytest
-from factory import BASE, make_dataset, template_with
+from factory import BASE, make_dataset, run_main, template_with
 
 import analysis
 from analysis import briefing, files, stages
@@ -66,21 +63,6 @@ def hostile_tables():
          "TH", "src-x", ""),
     ]
     return {"sources": sources, "stages": messenger, "rollouts": rollouts}
-
-
-def run_main(argv):
-    """Run the command; return (exit status, stdout, stderr). Restores the SIGTERM handler main sets."""
-    handler = signal.getsignal(signal.SIGTERM)
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                status = briefing.main([str(a) for a in argv])
-            except SystemExit as stop:  # argparse
-                status = stop.code
-    finally:
-        signal.signal(signal.SIGTERM, handler)
-    return status, out.getvalue(), err.getvalue()
 
 
 def text_of(path):

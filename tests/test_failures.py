@@ -4,8 +4,6 @@ The first table runs the command in this process with papermill refused (no kern
 the later tests run it as a separate process and kill it, its workers, or its disk space.
 """
 
-import contextlib
-import io
 import os
 import resource
 import signal
@@ -17,7 +15,7 @@ from pathlib import Path
 import papermill
 import psutil
 import pytest
-from factory import BASE, make_dataset, template_with
+from factory import BASE, make_dataset, run_main, template_with
 
 from analysis import briefing, scratch
 from analysis.files import LOCK_NAME
@@ -35,21 +33,6 @@ def no_kernel(monkeypatch):
 
     monkeypatch.setattr(papermill, "execute_notebook", refuse)
     monkeypatch.setattr(kernel.WarmKernel, "__init__", refuse)
-
-
-def run_main(argv):
-    """Run the command in this process: (exit status, stderr)."""
-    handler = signal.getsignal(signal.SIGTERM)
-    err = io.StringIO()
-    try:
-        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-            try:
-                status = briefing.main([str(a) for a in argv])
-            except SystemExit as stop:  # argparse
-                status = stop.code
-    finally:
-        signal.signal(signal.SIGTERM, handler)
-    return status, err.getvalue()
 
 
 def snapshot(folder: Path) -> dict:
@@ -105,7 +88,7 @@ def test_bad_input_exits_2_with_one_line_before_any_kernel_and_writes_nothing(
         build, message, tmp_path, existing, no_kernel):
     argv = build(existing, tmp_path)
     before = snapshot(tmp_path)
-    status, stderr = run_main(argv)
+    status, _, stderr = run_main(argv)
     assert status == 2
     assert message in stderr
     assert stderr.startswith("briefing: ") and stderr.count("\n") == 1, stderr
@@ -118,7 +101,7 @@ def test_a_table_with_only_its_header_is_refused_before_any_kernel(tmp_path, exi
     make_dataset(data)
     (data / "stages.csv").write_text((data / "stages.csv").read_text().splitlines()[0] + "\n")
     before = snapshot(tmp_path)
-    status, stderr = run_main(["--all", "--data", data, "--out", existing])
+    status, _, stderr = run_main(["--all", "--data", data, "--out", existing])
     assert status == 2
     assert "stages.csv, line 2" in stderr and "table has no rows" in stderr
     assert snapshot(tmp_path) == before
@@ -130,7 +113,7 @@ def test_a_read_only_output_folder_is_refused_before_any_kernel(tmp_path, monkey
     out.chmod(0o555)
     if os.geteuid() == 0:  # root may write anywhere: let the check see what another user would
         monkeypatch.setattr(briefing.os, "access", lambda path, mode: Path(path) != out)
-    status, stderr = run_main(["--platform", "WhatsApp", "--out", out])
+    status, _, stderr = run_main(["--platform", "WhatsApp", "--out", out])
     assert status == 2
     assert stderr == f"briefing: --out {out}: {out} is not writable\n"
     assert list(out.iterdir()) == []
