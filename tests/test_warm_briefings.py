@@ -20,6 +20,9 @@ def both_ways(tmp_path_factory):
     return root, warm, fresh
 
 
+# Its set-up renders the whole grid twice, once with a new kernel per briefing: about 100 s on a
+# quiet 2-core machine, so the suite's 300 s guard could stop it on a slow and busy one.
+@pytest.mark.timeout(900)
 def test_warm_and_fresh_kernels_render_the_same_grid(both_ways, ds):
     _, warm, fresh = both_ways
     expected = sorted(briefing.output_name(values) for values in briefing.grid(ds))
