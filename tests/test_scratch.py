@@ -3,6 +3,7 @@
 import multiprocessing
 import os
 import signal
+import time
 
 from analysis import scratch
 
@@ -46,3 +47,16 @@ def test_remove_own_leaves_the_folders_a_forked_process_inherited():
         assert inherited.is_dir()
     finally:
         scratch.remove(inherited)
+
+
+def test_a_folder_left_without_its_lock_file_is_removed_once_it_is_old(tmp_path, monkeypatch):
+    """A process killed while it removed its folder can leave files but not the lock file."""
+    monkeypatch.setattr(scratch.tempfile, "gettempdir", lambda: str(tmp_path))
+    old, new = tmp_path / f"{scratch.PREFIX}kernel-old", tmp_path / f"{scratch.PREFIX}kernel-new"
+    for folder in (old, new):
+        folder.mkdir()
+        (folder / "connection.json").write_text("{}")
+    long_ago = time.time() - scratch.UNLOCKED_SECONDS - 1
+    os.utime(old, (long_ago, long_ago))
+    assert scratch.remove_stale() == [old]
+    assert not old.exists() and new.is_dir()

@@ -4,7 +4,8 @@ their owner was killed.
 Each folder holds a lock file that its owner keeps locked (``flock``) while it lives. The
 operating system releases the lock when the owner ends, however it ends (``kill -9``
 included), so a folder whose lock can be taken belongs to nobody and is removed by
-``remove_stale``.
+``remove_stale``; so is one that has had no lock file for ``UNLOCKED_SECONDS`` (its owner
+ended while it removed it).
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ import fcntl
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 PREFIX = "analysis-"
 LOCK = ".owner"
+UNLOCKED_SECONDS = 60  # a folder without its lock file this long is the rest of an interrupted removal
 
 _held: dict[Path, tuple[int, int]] = {}  # folder -> (the process that made it, its locked lock file)
 
@@ -50,7 +53,12 @@ def remove_stale() -> list[Path]:
     """Delete the folders whose owner has ended; return them."""
     removed = []
     for folder in Path(tempfile.gettempdir()).glob(f"{PREFIX}*-*"):
-        if folder in _held or not (folder / LOCK).is_file():
+        if folder in _held or not folder.is_dir():
+            continue
+        if not (folder / LOCK).is_file():  # being made, or left half-removed by a process that ended
+            if time.time() - folder.stat().st_mtime > UNLOCKED_SECONDS:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
             continue
         try:
             descriptor = os.open(folder / LOCK, os.O_RDONLY | os.O_CLOEXEC)
