@@ -559,7 +559,6 @@ def main(argv=None) -> int:
     args = _parser(ds).parse_args(argv)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        check_timeout(args.timeout)
         if args.all:
             if args.platform or args.region or args.as_of:
                 raise BriefingParameterError("--all renders the whole grid; drop --platform, --region "
