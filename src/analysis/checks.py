@@ -41,7 +41,7 @@ def timestamp(name: str, value) -> pd.Timestamp:
     day = None
     if isinstance(value, dt.date) and value is not pd.NaT:
         day = value
-    elif isinstance(value, str) and _ISO_DATE.fullmatch(value):
+    elif isinstance(value, str) and ISO_DATE.fullmatch(value):
         day = _calendar_day(*value.split("-"))
     if day is None:
         raise ValueError(_not_a_date(name, value))
@@ -52,7 +52,7 @@ def timestamp(name: str, value) -> pd.Timestamp:
                          f"({pd.Timestamp.min.date()} to {pd.Timestamp.max.date()})") from None
 
 
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # YYYY-MM-DD, the one date format taken
 _YEAR_FIRST = re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})")  # 2016/11/02, 2016-11-2
 _DAY_FIRST = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")  # German: 02.11.2016, 2.11.2016
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .checks import ISO_DATE
 from .schema import CONTROL_CHARACTERS, MULTIPLE_REGIONS, TABLES, WORLDWIDE, Field, Table
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -363,7 +364,6 @@ def _typed_column(raw: _RawTable, field: Field):
 
 
 _INTEGER = re.compile(r"-?[0-9]+")
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _HOST = re.compile(r"[^.]+(\.[^.]+)+\.?")  # labels joined by dots (a final dot is valid DNS)
 
 
@@ -436,7 +436,7 @@ def _check_country_codes(raw: _RawTable, field: Field, present: np.ndarray):
 def _parse_dates(raw: _RawTable, field: Field, present: np.ndarray) -> pd.Series:
     name = field.name
     text = raw.frame[name]
-    iso = raw.each(name, _ISO_DATE.fullmatch)
+    iso = raw.each(name, ISO_DATE.fullmatch)
     raw.fail_first(present & ~iso, name, lambda v: f"{v!r} is not a date", "an ISO date YYYY-MM-DD")
     dates = pd.to_datetime(text.where(present), format="%Y-%m-%d", errors="coerce")
     raw.fail_first(present & dates.isna().to_numpy(), name,
