@@ -24,6 +24,16 @@ BASE = {
         ("src-a", "Example News", "Alpha headline", "2017-01-25", "https://example.org/a", "en", ""),
         ("src-b", "Example Blog", "Beta headline", "2018-06-01", "https://example.org/b", "en", ""),
     ],
+    "metrics": [
+        ("mau", "monthly active users", "millions", "users", "Monthly active users."),
+        ("dau", "daily active users", "millions", "users", "Daily active users."),
+        ("registered", "registered accounts", "millions", "users", "Accounts."),
+        ("users", "users", "millions", "users", "Users in a place."),
+        ("smb_say_helps_grow", "share of small businesses saying it helps them grow", "percent", "business",
+         "Small businesses saying so."),
+        ("enterprises_with_profile", "share of companies with a profile", "percent", "business",
+         "Companies with a profile."),
+    ],
     "platforms": [
         ("Instagram", "Meta", "2010-01-01", "false", "US", "src-a", ""),
         ("Messenger", "Meta", "2011-01-01", "false", "US", "src-a", ""),
@@ -76,15 +86,42 @@ BASE = {
 def make_dataset(folder, **tables):
     """Write the miniature dataset (with ``tables`` replacing whole tables) and load it.
 
-    Each table is a list of tuples in the schema's column order.
+    Each table is a list of tuples in the schema's column order. Rollouts rows may leave out
+    ``date_precision`` (then "day"). Unless given, ``products`` lists each product of the rollouts
+    (stage 3 products as in-app ads, the others as business tools), and ``metrics`` adds each
+    regional metric missing from BASE, in the row's unit.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    for name, rows in {**BASE, **tables}.items():
+    tables = {**BASE, **tables}
+    tables["rollouts"] = [_with_precision(row) for row in tables["rollouts"]]
+    tables.setdefault("products", _products(tables["rollouts"]))
+    if "metrics" not in tables or tables["metrics"] is BASE["metrics"]:
+        tables["metrics"] = _metrics(tables["regions"])
+    for name, rows in tables.items():
         with open(folder / f"{name}.csv", "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(TABLES_BY_NAME[name].columns)
             writer.writerows(rows)
     return analysis.load(folder)
+
+
+def _with_precision(row):
+    columns = TABLES_BY_NAME["rollouts"].columns
+    return row if len(row) == len(columns) else (row[0], "day", *row[1:])
+
+
+def _products(rollouts):
+    pairs = dict.fromkeys((row[2], row[5], row[6]) for row in rollouts)
+    return [(platform, product, "in_app_ads" if stage == "3" else "business_tools", "", "", "")
+            for platform, product, stage in pairs]
+
+
+def _metrics(regions):
+    rows = {row[0]: row for row in BASE["metrics"]}
+    for row in regions:
+        metric, unit = row[3], row[5]
+        rows.setdefault(metric, (metric, metric.replace("_", " "), unit, "reach", "A test metric."))
+    return list(rows.values())
 
 
 def template_with(source, path):

@@ -176,6 +176,11 @@ def short_row(table, row=2):
     return apply
 
 
+_FIRST_MESSENGER_EVENT = (
+    "Businesses on Messenger and the Messenger Platform unveiled at F8: shipping updates and customer "
+    "chat with retailers"
+)
+
 DEFECTS = {
     "missing column": (drop_column("user_counts", "metric"), "column is missing"),
     "extra column": (add_column("rollouts", "budget"), "unexpected column"),
@@ -214,6 +219,23 @@ DEFECTS = {
     "row with too few fields": (short_row("user_counts", row=2), "fields"),
     "not a boolean": (set_cell("platforms", "peer", "yes", row=1), "not a boolean"),
     "not a whole number": (set_cell("regions", "year", "2018.5", row=1), "not a whole number"),
+    "product not listed for its platform": (
+        set_cell("rollouts", "product", "Instagram ads", platform="Messenger", event=_FIRST_MESSENGER_EVENT),
+        "is not listed for the row's platform",
+    ),
+    "replacement of another platform": (
+        set_cell("products", "replaced_by", "Instagram ads", product="Messenger sponsored messages"),
+        "is not a product of the row's platform",
+    ),
+    "replacement without a source": (
+        set_cell("products", "source_id", "", product="Messenger sponsored messages"),
+        "without a source",
+    ),
+    "unknown product kind": (set_cell("products", "kind", "ads", row=1), "unknown kind"),
+    "unknown metric": (set_cell("regions", "metric", "userz", row=1), "unknown metric"),
+    "figure not in its metric's unit": (set_cell("regions", "unit", "percent", metric="users"),
+                                        "not the metric's unit"),
+    "unknown date precision": (set_cell("rollouts", "date_precision", "week", row=3), "unknown date_precision"),
 }
 
 

@@ -55,7 +55,9 @@ class Dataset:
     checksum: str
     countries: pd.DataFrame
     sources: pd.DataFrame
+    metrics: pd.DataFrame
     platforms: pd.DataFrame
+    products: pd.DataFrame
     user_counts: pd.DataFrame
     stages: pd.DataFrame
     rollouts: pd.DataFrame
@@ -153,6 +155,8 @@ def load(path: str | Path | None = None) -> Dataset:
     _check_after_launch(raws, typed)
     _check_regions_match(raws, typed)
     _check_rollout_regions(raws["rollouts"], typed["countries"])
+    _check_products(raws)
+    _check_units(raws)
     dataset = Dataset(path=folder, checksum=checksum, **typed)
     _VALIDATED.clear()  # keep only the newest: enough for a kernel that renders many briefings
     _VALIDATED[checksum] = dataset
@@ -533,6 +537,35 @@ def _check_rollout_regions(raw: _RawTable, countries: pd.DataFrame):
             if region == WORLDWIDE:
                 problem = f"a {WORLDWIDE} event lists countries {codes!r}"
             raw.fail(row, "region", problem, repr(expected))
+
+
+def _check_products(raws: dict[str, _RawTable]):
+    """Every event's product is listed for its platform; a replacement is one of the same platform's
+    products and has a source."""
+    products = raws["products"].frame
+    listed = set(zip(products["platform"], products["product"]))
+    events = raws["rollouts"]
+    unknown = [pair not in listed for pair in zip(events.frame["platform"], events.frame["product"])]
+    events.fail_first(unknown, "product", lambda v: f"product {v!r} is not listed for the row's platform",
+                      "a (platform, product) pair listed in products.csv")
+    replaced = products["replaced_by"] != ""
+    unknown = [bool(r) and (p, new) not in listed
+               for r, p, new in zip(replaced, products["platform"], products["replaced_by"])]
+    raws["products"].fail_first(unknown, "replaced_by",
+                                lambda v: f"replacement {v!r} is not a product of the row's platform",
+                                "a product of the same platform listed in products.csv")
+    raws["products"].fail_first(replaced & (products["source_id"] == ""), "source_id",
+                                "a replacement without a source", "the source_id saying what replaced it")
+
+
+def _check_units(raws: dict[str, _RawTable]):
+    """A regional figure is in its metric's unit."""
+    unit_of = dict(zip(raws["metrics"].frame["metric"], raws["metrics"].frame["unit"]))
+    regions = raws["regions"].frame
+    expected = regions["metric"].map(unit_of)
+    raws["regions"].fail_first((regions["unit"] != expected).to_numpy(), "unit",
+                               lambda v: f"unit {v!r} is not the metric's unit",
+                               "the unit given for the metric in metrics.csv")
 
 
 def _checksum(contents: dict[str, bytes]) -> str:

@@ -8,9 +8,6 @@ from . import checks
 from .data import Dataset
 from .schema import REGIONS
 
-BUSINESS_WORDS = ("smb", "business", "enterprises", "firms")
-
-
 def metrics(ds: Dataset) -> list[str]:
     """The metric names in ``ds.regions``, most common first."""
     return list(ds.regions["metric"].value_counts().index)
@@ -75,8 +72,9 @@ def users_by_country(ds: Dataset, platform: str = "WhatsApp") -> pd.DataFrame:
 
 
 def business_metrics(ds: Dataset) -> list[str]:
-    """The regional metrics about business use (small businesses, enterprises, business apps)."""
-    return [m for m in metrics(ds) if any(word in m for word in BUSINESS_WORDS)]
+    """The regional metrics about business use (``about`` is "business" in metrics.csv)."""
+    about = ds.metrics.set_index("metric")["about"]
+    return [m for m in metrics(ds) if about[m] == "business"]
 
 
 def business_adoption(ds: Dataset) -> pd.DataFrame:

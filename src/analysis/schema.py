@@ -30,6 +30,10 @@ MULTIPLE_REGIONS = "Multiple regions"
 ROLLOUT_REGIONS = (WORLDWIDE, *REGIONS, MULTIPLE_REGIONS)
 METRICS = ("mau", "dau", "registered")
 EVENT_KINDS = ("announcement", "test", "launch", "expansion", "shelved")
+DATE_PRECISIONS = ("day", "month")
+PRODUCT_KINDS = ("in_app_ads", "paid_messaging", "paid_business_tools", "click_to_chat_ads",
+                 "business_tools", "other")
+METRIC_TOPICS = ("users", "reach", "business")
 ORIENTATIONS = ("B2B", "B2C")
 UNITS = ("millions", "percent", "usd_billions")
 
@@ -150,6 +154,21 @@ SOURCES = Table(
     primary_key=("source_id",),
 )
 
+METRICS_TABLE = Table(
+    "metrics",
+    "What each metric measures: its label, unit and topic.",
+    (
+        Field("metric", "string", "The metric's name as used in user_counts and regions.", pattern=SNAKE_CASE,
+              pattern_meaning="a snake_case name such as 'users'"),
+        Field("label", "string", "How a reader sees it, in lower case: 'monthly active users'."),
+        Field("unit", "string", "millions, percent or usd_billions.", categories=UNITS),
+        Field("about", "string", "users (how many), reach (what share of people) or business (business use).",
+              categories=METRIC_TOPICS),
+        Field("description", "string", "What is counted, in one sentence."),
+    ),
+    primary_key=("metric",),
+)
+
 PLATFORMS_TABLE = Table(
     "platforms",
     "The platforms compared: Meta's apps and their peers.",
@@ -166,6 +185,26 @@ PLATFORMS_TABLE = Table(
     primary_key=("platform",),
 )
 
+PRODUCTS_TABLE = Table(
+    "products",
+    "The ad and business products the events belong to, and what kind of tool each is.",
+    (
+        _platform(),
+        Field("product", "string", "The product's name, as in rollouts.csv."),
+        Field("kind", "string",
+              "in_app_ads (ads shown in the app), paid_messaging (businesses pay per message or "
+              "for reach in chats), paid_business_tools (paid features such as verification), "
+              "click_to_chat_ads (ads elsewhere that open a chat), business_tools (free presence "
+              "and messaging tools) or other (not a business product).", categories=PRODUCT_KINDS),
+        Field("replaced_by", "string", "The product of the same platform that replaced it, if any.",
+              required=False),
+        Field("source_id", "string", "The source saying what replaced it; required with replaced_by.",
+              required=False, references=("sources", "source_id")),
+        _note(),
+    ),
+    primary_key=("platform", "product"),
+)
+
 USER_COUNTS = Table(
     "user_counts",
     "User figures as the companies announced them, one figure per row.",
@@ -173,7 +212,7 @@ USER_COUNTS = Table(
         _platform(),
         _date("date", "When the figure was announced."),
         Field("metric", "string", "mau = monthly active, dau = daily active, registered = accounts.",
-              categories=METRICS),
+              categories=METRICS, references=("metrics", "metric")),
         Field("users_millions", "number", "Users in millions.", minimum=0.001, maximum=MAX_MILLIONS),
         _source_id(),
         _note(),
@@ -199,11 +238,13 @@ ROLLOUTS = Table(
     "rollouts",
     "Dated monetization events: announcements, tests, launches, expansions, shelved plans.",
     (
-        _date("date", "When it happened or was announced."),
+        _date("date", "When it happened or was announced; the 1st of the month for a month-only date."),
+        Field("date_precision", "string", "day, or month where the source gives only the month.",
+              categories=DATE_PRECISIONS),
         _platform(),
         Field("event", "string", "What happened, in a few words."),
         Field("kind", "string", "announcement, test, launch, expansion or shelved.", categories=EVENT_KINDS),
-        Field("product", "string", "The ad or business product the event belongs to."),
+        Field("product", "string", "The ad or business product the event belongs to (products.csv)."),
         Field("stage", "integer", "The stage the event belongs to.", categories=STAGES),
         Field("region", "string", "Worldwide, a region, or Multiple regions.", categories=ROLLOUT_REGIONS),
         Field("countries", "string", "Space-separated ISO codes where the event was local.",
@@ -225,8 +266,8 @@ REGIONS_TABLE = Table(
               references=("countries", "country")),
         Field("platform", "string", "The app; empty for messaging apps in general.", required=False,
               categories=PLATFORMS, references=("platforms", "platform")),
-        Field("metric", "string", "What is measured, snake_case.", pattern=SNAKE_CASE,
-              pattern_meaning="a snake_case name such as 'users'"),
+        Field("metric", "string", "What is measured (metrics.csv).", pattern=SNAKE_CASE,
+              pattern_meaning="a snake_case name such as 'users'", references=("metrics", "metric")),
         Field("value", "number", "The figure; percentages run from 0 to 100.", minimum=0,
               maximum=max(UNIT_MAXIMA.values()), maximum_by=("unit", tuple(UNIT_MAXIMA.items()))),
         Field("unit", "string", "millions, percent or usd_billions.", categories=UNITS),
@@ -257,7 +298,9 @@ ORIENTATIONS_TABLE = Table(
 TABLES = (
     COUNTRIES,
     SOURCES,
+    METRICS_TABLE,
     PLATFORMS_TABLE,
+    PRODUCTS_TABLE,
     USER_COUNTS,
     STAGES_TABLE,
     ROLLOUTS,
