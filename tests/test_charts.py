@@ -28,7 +28,7 @@ from analysis.schema import REGIONS, STAGE_NAMES, WORLDWIDE  # noqa: E402
 
 # The miniature dataset of factory.py, plus: a third publisher whose only fact is a Messenger
 # event (so a note can be seen to follow the events shown), a regional figure from a second
-# source, and a regional metric reported in two units.
+# source, and a regional metric with a region-wide figure.
 SOURCES = [
     *BASE["sources"],
     ("src-c", "Event Wire", "Gamma headline", "2019-03-01", "https://example.org/c", "en", ""),
@@ -44,7 +44,7 @@ REGION_ROWS = [
     ("Asia-Pacific", "IN", "WhatsApp", "smb_say_helps_grow", "84", "percent", "2018", "src-b", ""),
     ("Latin America", "BR", "", "enterprises_with_profile", "72", "percent", "2021", "src-b", ""),
     ("Europe", "", "WhatsApp", "business_users", "15", "millions", "2020", "src-b", ""),
-    ("Latin America", "BR", "WhatsApp", "business_users", "30", "percent", "2020", "src-b", ""),
+    ("Latin America", "BR", "WhatsApp", "business_users", "30", "millions", "2020", "src-b", ""),
 ]
 
 C = style.PLATFORM_COLORS
@@ -283,6 +283,146 @@ def test_regional_comparison_colours_and_labels_each_bar_by_its_own_row(ds, ax):
         assert bar.get_width() == pytest.approx(row["value"])
     assert [labels[i] for i in range(len(table))] == [style.format_value(v, u)
                                                        for v, u in zip(table["value"], table["unit"])]
+
+
+# --- every chart: the DataFrame of its analysis function, with sources= ----------------------
+
+SHOWN_KINDS = ["test", "launch", "expansion", "shelved"]  # the events stage_progression marks
+
+# (chart, its options with the Dataset, the frame of the analysis function and the options with it)
+AS_FRAMES = [
+    pytest.param(charts.stage_progression, {},
+                 lambda ds: (analysis.stage_entries(ds), {"events": analysis.events(ds, kinds=SHOWN_KINDS)}),
+                 id="stage_progression"),
+    pytest.param(charts.stage_progression, {"as_of": "2017-06-01"},
+                 lambda ds: (analysis.stage_entries(ds, as_of="2017-06-01"),
+                             {"events": analysis.events(ds, kinds=SHOWN_KINDS, as_of="2017-06-01")}),
+                 id="stage_progression-as_of"),
+    pytest.param(charts.stage_progression, {"platforms": "Messenger", "show_events": False},
+                 lambda ds: (analysis.stage_entries(ds, "Messenger"), {}), id="stage_progression-no-events"),
+    pytest.param(charts.user_growth, {}, lambda ds: (analysis.monthly_series(ds), {}), id="user_growth"),
+    pytest.param(charts.user_growth, {"metric": "dau"},
+                 lambda ds: (analysis.monthly_series(ds, metric="dau"), {"metric": "dau"}), id="user_growth-dau"),
+    pytest.param(charts.user_growth, {"as_of": "2016-06-01", "log": True},
+                 lambda ds: (analysis.monthly_series(ds), {"as_of": "2016-06-01", "log": True}),
+                 id="user_growth-as_of"),
+    pytest.param(charts.users_at_stage_entry, {}, lambda ds: (analysis.stage_entries(ds), {}),
+                 id="users_at_stage_entry"),
+    pytest.param(charts.rollout_timeline, {}, lambda ds: (analysis.events(ds), {}), id="rollout_timeline"),
+    pytest.param(charts.rollout_timeline, {"kinds": "launch", "as_of": "2019-01-01"},
+                 lambda ds: (analysis.events(ds, kinds="launch", as_of="2019-01-01"), {}),
+                 id="rollout_timeline-selected"),
+    pytest.param(charts.regional_comparison, {"metric": "users"}, lambda ds: (analysis.compare(ds, "users"), {}),
+                 id="regional_comparison"),
+    pytest.param(charts.regional_comparison, {"metric": "users"},  # the miniature's users are WhatsApp's
+                 lambda ds: (analysis.users_by_country(ds), {}), id="regional_comparison-users_by_country"),
+    pytest.param(charts.peer_comparison, {}, lambda ds: (analysis.monetization_paths(ds), {}),
+                 id="peer_comparison"),
+    pytest.param(charts.peer_comparison, {"as_of": "2014-01-01"},
+                 lambda ds: (analysis.monetization_paths(ds, as_of="2014-01-01"), {}), id="peer_comparison-as_of"),
+]
+
+
+def numbers(values) -> list:
+    """Numbers (dates as matplotlib's day numbers) rounded, NaN as None: comparable with ==."""
+    array = np.asarray(values)
+    if not np.issubdtype(array.dtype, np.number):
+        array = mdates.date2num(array)
+    return [None if np.isnan(v) else round(float(v), 6) for v in np.asarray(array, dtype=float).ravel()]
+
+
+def drawing(ax) -> list:
+    """What an Axes shows, artist by artist, in drawing order."""
+    shown = [("patch", p.get_gid(), to_hex(p.get_facecolor()), to_hex(p.get_edgecolor()),
+              numbers([p.get_x(), p.get_y(), p.get_width(), p.get_height()])) for p in ax.patches]
+    shown += [("line", line.get_gid(), line.get_label(), to_hex(line.get_color()),
+               numbers(line.get_xdata()), numbers(line.get_ydata())) for line in ax.lines]
+    shown += [("collection", c.get_gid(), hexes(c.get_facecolor()), hexes(c.get_edgecolor()),
+               numbers(c.get_offsets())) for c in ax.collections]
+    shown += [("text", t.get_text(), numbers(getattr(t, "xy", t.get_position()))) for t in ax.texts]
+    shown += [("ticks", tick_texts(ax.get_xticklabels()), tick_texts(ax.get_yticklabels()),
+               numbers(ax.get_xticks()), numbers(ax.get_yticks()), ax.get_xscale(), ax.get_yscale())]
+    legend = legend_texts(ax) if ax.get_legend() else None
+    return [*shown, ("labels", ax.get_title(), ax.get_xlabel(), ax.get_ylabel(), legend)]
+
+
+@pytest.mark.parametrize("draw, kwargs, frame", AS_FRAMES)
+def test_chart_of_the_analysis_frame_draws_what_the_dataset_chart_draws(mini, draw, kwargs, frame):
+    expected = draw(mini, ax=plt.figure().gca(), **kwargs)
+    data, options = frame(mini)
+    ax = plt.figure().gca()
+    assert draw(data, sources=mini, ax=ax, **options) is ax
+    assert drawing(ax) == drawing(expected)
+
+
+def test_chart_of_a_frame_cites_the_rows_drawn(mini, ax):
+    events = analysis.events(mini)
+    charts.rollout_timeline(events[events["platform"] == "Messenger"], sources=mini, ax=ax)
+    assert note_text(ax) == "Sources: Example News 2017; Event Wire 2019 (data/sources.csv)"
+
+
+def test_chart_of_a_frame_without_platforms_cites_the_dataset_behind_it(mini, ax):
+    paths = analysis.monetization_paths(mini)
+    charts.peer_comparison(paths[paths["platform"] == "Messenger"], sources=mini, ax=ax)
+    assert note_text(ax) == "Sources: Example News 2017 (data/sources.csv)"
+    ax.clear()
+    charts.user_growth(analysis.monthly_series(mini, "WhatsApp"), sources=mini, ax=ax)
+    assert note_text(ax) == "Sources: Example Blog 2018 (data/sources.csv)"
+
+
+def test_stage_progression_of_a_frame_marks_only_the_events_given(mini, ax):
+    charts.stage_progression(analysis.stage_entries(mini), sources=mini, ax=ax)
+    assert not ax.collections
+    assert legend_texts(ax) == [f"{s}. {STAGE_NAMES[s]}" for s in (1, 2, 3)]
+    ax.clear()
+    charts.stage_progression(analysis.stage_entries(mini, "WhatsApp"), events=analysis.events(mini),
+                             sources=mini, ax=ax)
+    assert sorted(c.get_gid() for c in ax.collections) == ["events-announcement", "events-launch"]
+    assert legend_texts(ax)[3:] == ["announcement", *SHOWN_KINDS]
+
+
+@pytest.mark.parametrize("draw, kwargs, frame", AS_FRAMES)
+def test_chart_of_a_frame_needs_the_dataset_as_sources(mini, ax, draw, kwargs, frame):
+    data, options = frame(mini)
+    with pytest.raises(TypeError, match="sources="):
+        draw(data, ax=ax, **options)
+    with pytest.raises(TypeError, match="sources="):
+        draw(data, sources=mini.sources, ax=ax, **options)
+    with pytest.raises(TypeError, match="sources="):
+        draw(mini, sources=mini, ax=ax, **kwargs)
+    assert is_empty(ax)
+
+
+@pytest.mark.parametrize("draw, selection", [
+    (charts.stage_progression, {"region": "Europe"}),
+    (charts.user_growth, {"platforms": "Messenger"}),
+    (charts.users_at_stage_entry, {"platforms": "Messenger"}),
+    (charts.rollout_timeline, {"kinds": "test", "as_of": "2018-01-01"}),
+    (charts.regional_comparison, {"platform": "WhatsApp"}),
+    (charts.peer_comparison, {"as_of": "2018-01-01"}),
+])
+def test_chart_of_a_frame_refuses_the_options_that_pick_rows(mini, ax, draw, selection):
+    with pytest.raises(TypeError, match=", ".join(f"{name}=" for name in selection)):
+        draw(analysis.stage_entries(mini), sources=mini, ax=ax, **selection)
+    assert is_empty(ax)
+
+
+def test_chart_of_an_empty_frame_is_refused(mini, ax):
+    events = analysis.events(mini)
+    with pytest.raises(ValueError, match="no rows"):
+        charts.rollout_timeline(events[events["platform"] == "Telegram"], sources=mini, ax=ax)
+    assert is_empty(ax)
+
+
+def test_regional_comparison_of_several_metrics_is_refused(mini, ax):
+    with pytest.raises(ValueError, match="one metric"):
+        charts.regional_comparison(analysis.business_adoption(mini), sources=mini, ax=ax)
+    assert is_empty(ax)
+
+
+def test_chart_data_must_be_a_dataset_or_a_frame(ax):
+    with pytest.raises(TypeError, match="Dataset or a DataFrame"):
+        charts.user_growth([1, 2, 3], ax=ax)
 
 
 # --- stage_progression -----------------------------------------------------------------------
@@ -742,10 +882,10 @@ def test_regional_comparison_bars(mini, ax):
     assert [b.get_width() for b in bars] == [400, 120]
     assert [b.get_y() + b.get_height() / 2 for b in bars] == [pytest.approx(0), pytest.approx(1)]
     assert hexes(b.get_facecolor() for b in bars) == [to_hex(C["WhatsApp"])] * 2
-    assert tick_texts(ax.get_yticklabels()) == ["India (2019), WhatsApp", "Brazil (2018), WhatsApp"]
+    assert tick_texts(ax.get_yticklabels()) == ["India (2019)", "Brazil (2018)"]  # one platform: in the title
     assert other_texts(ax) == ["400 M", "120 M"]
     assert ax.get_xlabel() == "users (millions)"
-    assert ax.get_title() == "Users"
+    assert ax.get_title() == "Users: WhatsApp"
     assert ax.get_legend() is None
     assert note_text(ax) == "Sources: Example News 2017; Example Blog 2018 (data/sources.csv)"
 
@@ -758,12 +898,12 @@ def test_regional_comparison_one_platform(mini, ax):
 
 def test_regional_comparison_region_and_year(mini, ax):
     charts.regional_comparison(mini, "users", region="Latin America", ax=ax)
-    assert tick_texts(ax.get_yticklabels()) == ["Brazil (2018), WhatsApp"]
+    assert tick_texts(ax.get_yticklabels()) == ["Brazil (2018)"]
     assert note_text(ax) == "Sources: Example Blog 2018 (data/sources.csv)"
     ax.clear()
     charts.regional_comparison(mini, "users", year=2017, ax=ax)
     assert [b.get_width() for b in patches(ax, "bars")] == [200]
-    assert tick_texts(ax.get_yticklabels()) == ["India (2017), WhatsApp"]
+    assert tick_texts(ax.get_yticklabels()) == ["India (2017)"]
     assert "Example News" not in note_text(ax)
 
 
@@ -773,15 +913,15 @@ def test_regional_comparison_figure_about_no_platform(mini, ax):
     assert to_hex(bar.get_facecolor()) == to_hex(style.NO_PLATFORM_COLOR)
     assert tick_texts(ax.get_yticklabels()) == ["Brazil (2021)"]
     assert other_texts(ax) == ["72 %"]
-    assert ax.get_xlabel() == "enterprises with profile (percent)"
-    assert ax.get_title() == "Enterprises with profile"
+    assert ax.get_xlabel() == "share of companies with a profile (percent)"  # the label from metrics.csv
+    assert ax.get_title() == "Share of companies with a profile"
 
 
-def test_regional_comparison_mixed_units(mini, ax):
+def test_regional_comparison_region_wide_figure(mini, ax):
     charts.regional_comparison(mini, "business_users", ax=ax)
-    assert ax.get_xlabel() == "business users"
-    assert tick_texts(ax.get_yticklabels()) == ["Brazil (2020), WhatsApp", "Europe (2020), WhatsApp"]
-    assert other_texts(ax) == ["30 %", "15 M"]
+    assert ax.get_xlabel() == "business users (millions)"
+    assert tick_texts(ax.get_yticklabels()) == ["Brazil (2020)", "Europe (2020)"]
+    assert other_texts(ax) == ["30 M", "15 M"]
 
 
 def test_regional_comparison_kwargs_reach_the_bars(mini, ax):
