@@ -1,0 +1,117 @@
+"""Products' lifecycle: state on a date and in a market, from hand-built events."""
+
+import pandas as pd
+import pytest
+
+import analysis
+from analysis import products
+from factory import make_dataset
+
+# (date, platform, event, kind, product, stage, region, countries, source_id, note)
+EVENTS = [
+    ("2016-01-01", "WhatsApp", "Plan for ads", "announcement", "Status ads", "3", "Worldwide", "", "src-a", ""),
+    ("2017-01-01", "WhatsApp", "Ads dropped", "shelved", "Status ads", "3", "Worldwide", "", "src-a", ""),
+    ("2018-06-01", "WhatsApp", "Ads again", "announcement", "Status ads", "3", "Worldwide", "", "src-b", ""),
+    ("2017-01-01", "Messenger", "Sponsored test", "test", "Sponsored", "3", "Asia-Pacific", "AU TH", "src-a", ""),
+    ("2017-07-01", "Messenger", "Sponsored for all", "expansion", "Sponsored", "3", "Worldwide", "", "src-a", ""),
+    ("2018-01-01", "Messenger", "Sponsored stopped", "shelved", "Sponsored", "3", "Worldwide", "", "src-b", ""),
+    ("2018-03-01", "Messenger", "Marketing messages", "launch", "Marketing", "3", "Latin America", "BR", "src-b", ""),
+    ("2015-09-01", "Instagram", "Ads everywhere", "expansion", "Feed ads", "3", "Worldwide", "", "src-a", ""),
+    ("2017-02-01", "Instagram", "Ads stop in Thailand", "shelved", "Feed ads", "3", "Asia-Pacific", "TH", "src-a", ""),
+    ("2016-03-01", "Instagram", "Ads plan update", "announcement", "Feed ads", "3", "Worldwide", "", "src-a", ""),
+    ("2018-05-01", "Instagram", "Profiles in Germany", "launch", "Profiles", "2", "Europe", "DE", "src-b", ""),
+]
+PRODUCTS = [
+    ("WhatsApp", "Status ads", "in_app_ads", "", "", ""),
+    ("Messenger", "Sponsored", "paid_messaging", "Marketing", "src-b", ""),
+    ("Messenger", "Marketing", "paid_messaging", "", "", ""),
+    ("Instagram", "Feed ads", "in_app_ads", "", "", ""),
+    ("Instagram", "Profiles", "business_tools", "", "", ""),
+]
+
+
+@pytest.fixture(scope="module")
+def ds(tmp_path_factory):
+    return make_dataset(tmp_path_factory.mktemp("products") / "data", rollouts=EVENTS, products=PRODUCTS)
+
+
+def state(ds, product, **options):
+    table = products.product_states(ds, **options).set_index("product")
+    return table.loc[product] if product in table.index else None
+
+
+def test_a_shelved_product_announced_again_is_announced_not_shelved(ds):
+    row = state(ds, "Status ads")
+    assert row["state"] == "announced"
+    assert row["since"] == pd.Timestamp("2018-06-01")
+    assert row["shelved_before"] == pd.Timestamp("2017-01-01")
+    assert row["first_announced"] == pd.Timestamp("2016-01-01")
+
+
+def test_before_its_return_the_product_is_shelved(ds):
+    row = state(ds, "Status ads", as_of="2017-06-30")
+    assert (row["state"], row["since"]) == ("shelved", pd.Timestamp("2017-01-01"))
+    assert pd.isna(row["shelved_before"])
+
+
+def test_nothing_after_as_of_counts(ds):
+    assert state(ds, "Status ads", as_of="2015-12-31") is None
+    assert state(ds, "Sponsored", as_of="2017-06-30")["state"] == "in test"
+
+
+def test_a_product_replaced_by_an_available_one_says_so(ds):
+    row = state(ds, "Sponsored", market="BR")
+    assert (row["state"], row["replaced_by"]) == ("replaced", "Marketing")
+    assert row["since"] == pd.Timestamp("2018-03-01")  # when the replacement arrived
+
+
+def test_where_the_replacement_is_missing_the_product_is_only_shelved(ds):
+    row = state(ds, "Sponsored", market="DE")
+    assert row["state"] == "shelved" and pd.isna(row["replaced_by"])
+    assert row["since"] == pd.Timestamp("2018-01-01")
+
+
+def test_an_announcement_does_not_take_back_a_launch(ds):
+    row = state(ds, "Feed ads", market="Europe")
+    assert (row["state"], row["since"]) == ("available", pd.Timestamp("2015-09-01"))
+
+
+def test_a_local_stop_shelves_the_country_not_its_region(ds):
+    assert state(ds, "Feed ads", market="TH")["state"] == "shelved"
+    assert state(ds, "Feed ads", market="Asia-Pacific")["state"] == "available"
+    assert state(ds, "Feed ads")["state"] == "available"
+
+
+def test_availability_follows_the_markets_an_event_touches(ds):
+    assert state(ds, "Profiles", market="DE")["state"] == "available"
+    assert state(ds, "Profiles", market="Europe")["state"] == "available"
+    assert state(ds, "Profiles", market="North America") is None
+    test = state(ds, "Sponsored", market="Asia-Pacific", as_of="2017-03-01")
+    assert (test["state"], test["where"]) == ("in test", "AU TH")
+    assert state(ds, "Sponsored", market="US", as_of="2017-03-01") is None
+
+
+def test_kinds_come_from_the_products_table(ds):
+    table = products.product_states(ds).set_index("product")
+    assert table.loc["Profiles", "kind"] == "business_tools"
+    assert table.loc["Marketing", "kind"] == "paid_messaging"
+
+
+def test_an_unknown_market_is_refused_with_the_valid_ones(ds):
+    with pytest.raises(ValueError, match="market.*'XX'.*Asia-Pacific"):
+        products.product_states(ds, market="XX")
+
+
+def test_real_data_whatsapp_status_ads_came_back_after_being_shelved():
+    ds = analysis.load()
+    row = state(ds, "WhatsApp Status ads", platforms="WhatsApp", as_of="2025-06-30")
+    assert row["state"] == "announced"
+    assert row["shelved_before"] == pd.Timestamp("2020-01-16")
+    worldwide = state(ds, "WhatsApp Status ads", platforms="WhatsApp", as_of="2026-03-31")
+    assert worldwide["state"] == "available"
+
+
+def test_real_data_messenger_sponsored_messages_were_replaced():
+    ds = analysis.load()
+    row = state(ds, "Messenger sponsored messages", platforms="Messenger", market="US")
+    assert (row["state"], row["replaced_by"]) == ("replaced", "Messenger marketing messages")
