@@ -96,7 +96,7 @@ def test_compare_refuses_an_unknown_region_listing_the_regions(mini):
 
 
 def test_compare_says_which_years_have_figures_when_none_match(mini):
-    message = ("no 'users' figures for platform=None, region=None, year=2030; "
+    message = ("no 'users' figures for platform=None, region=None, year=2030, until=None; "
                "years with figures: [2017, 2018, 2019]")
     with pytest.raises(ValueError, match=re.escape(message)):
         regions.compare(mini, "users", year=2030)
@@ -167,3 +167,9 @@ def test_real_business_metrics(ds):
 def test_real_orientation_regions_in_schema_order(ds):
     assert list(regions.orientation(ds)["region"]) == [
         "North America", "Latin America", "Europe", "Middle East & Africa"]
+
+
+def test_compare_until_keeps_what_was_known_that_year(mini):
+    table = regions.compare(mini, "users", platform="WhatsApp", until=2018)
+    assert set(table["year"]) <= {2017, 2018}
+    assert table.set_index("label").loc["India", "value"] == 200  # the 2019 figure is not known yet

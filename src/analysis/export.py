@@ -76,7 +76,7 @@ def _exporter() -> HTMLExporter:
                                  exclude_input=True, exclude_input_prompt=True,
                                  exclude_output_prompt=True)
     exporter.register_preprocessor(
-        TagRemovePreprocessor(remove_cell_tags={"parameters", "injected-parameters"}), enabled=True)
+        TagRemovePreprocessor(remove_cell_tags={"parameters", "injected-parameters", "notebook-only"}), enabled=True)
     exporter.register_preprocessor(DropNoise(), enabled=True)
     return exporter
 

@@ -13,7 +13,7 @@ def metrics(ds: Dataset) -> list[str]:
     return list(ds.regions["metric"].value_counts().index)
 
 
-def compare(ds: Dataset, metric: str, *, platform=None, region=None, year=None,
+def compare(ds: Dataset, metric: str, *, platform=None, region=None, year=None, until=None,
             latest: bool = True) -> pd.DataFrame:
     """The figures behind a regional chart for one metric.
 
@@ -26,6 +26,8 @@ def compare(ds: Dataset, metric: str, *, platform=None, region=None, year=None,
         Keep only this platform or region.
     year : int, optional
         Keep only figures for this year (else all years).
+    until : int, optional
+        Keep only figures for this year or earlier: what was known in a briefing of that year.
     latest : bool, default True
         Keep only the newest figure per region, country and platform.
 
@@ -52,9 +54,11 @@ def compare(ds: Dataset, metric: str, *, platform=None, region=None, year=None,
         rows = rows[rows["region"] == region]
     if year is not None:
         rows = rows[rows["year"] == year]
+    if until is not None:
+        rows = rows[rows["year"] <= until]
     if rows.empty:
         raise ValueError(f"no {metric!r} figures for platform={platform!r}, region={region!r}, "
-                         f"year={year!r}; years with figures: "
+                         f"year={year!r}, until={until!r}; years with figures: "
                          f"{sorted(table.loc[table['metric'] == metric, 'year'].unique().tolist())}")
     if latest:
         keys = [rows[c].astype("string").fillna("") for c in ("region", "country", "platform")]

@@ -1,4 +1,4 @@
-"""The briefing's content for one platform, region and date: HTML sections with every data text escaped."""
+"""The briefing for one platform, region and date: each section's facts in words, and its charts."""
 
 from __future__ import annotations
 
@@ -9,21 +9,21 @@ import io
 import json
 import pickle
 import time
-from html import escape
 from pathlib import Path
 
 import matplotlib as mpl
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import __version__, charts, growth, peers, regions, rollouts, stages, style
+from IPython.display import HTML
+from markupsafe import Markup
+
+from . import __version__, charts, facts, regions, style, words
 from .briefing import validate
 from .data import Dataset
 from .files import write_atomic
 from .schema import TABLES
-from .style import format_date, format_users, format_value
-
-_EVENT_COLUMNS = ("date", "event", "kind", "product", "regions")
+from .words import when as format_date
 
 
 class Chart:
@@ -60,20 +60,15 @@ class Briefing:
         checked = validate(ds, {"platform": platform, "region": region, "as_of": as_of})
         self.ds, self.platform, self.region = ds, checked["platform"], checked["region"]
         self.as_of = pd.Timestamp(checked["as_of"])
-        self.cited: list[str] = []
+        self.words = words.Words(words.Html(words.Citations()), self.as_of)
         self._content = _fingerprint(ds)
 
     # --- helpers -------------------------------------------------------------------------
 
-    def _cite(self, source_ids) -> str:
-        """Record sources; return their citation marks, e.g. '[1, 3]'."""
-        numbers = []
-        for source_id in source_ids:
-            if source_id not in self.cited:
-                self.cited.append(source_id)
-            numbers.append(self.cited.index(source_id) + 1)
-        numbers = sorted(set(numbers))
-        return f'<sup class="cite">[{", ".join(map(str, numbers))}]</sup>' if numbers else ""
+    @property
+    def cited(self) -> list[str]:
+        """The source ids cited so far, in the order of their numbers."""
+        return self.words.m.citations.cited
 
     @property
     def title(self) -> str:
@@ -81,9 +76,9 @@ class Briefing:
 
     @staticmethod
     def title_for(platform: str, region: str | None, as_of) -> str:
-        """'WhatsApp, Latin America: monetization briefing as of 28 Jan 2026'."""
-        focus = f", {region}" if region else ""
-        return f"{platform}{focus}: monetization briefing as of {format_date(as_of)}"
+        """'WhatsApp in Latin America: monetization briefing, 28 Jan 2026'."""
+        focus = f" in {region}" if region else ""
+        return f"{platform}{focus}: monetization briefing, {format_date(as_of)}"
 
     def _chart(self, size: tuple, draw, *inputs) -> Chart:
         """Draw ``draw(ds, *inputs, ax=...)`` on a new figure, or reuse the identical chart drawn before.
@@ -115,184 +110,85 @@ class Briefing:
     # --- sections ------------------------------------------------------------------------
 
     def header(self) -> str:
-        """The briefing's title line and the 'Parameters used' block."""
-        rows = [("platform", self.platform), ("region", self.region or "all regions"),
-                ("as of", format_date(self.as_of))]
-        cells = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
-        return (f'<p class="subtitle">{escape(self.title)}</p>'
-                f'<div class="parameters"><h4>Parameters used</h4><table>{cells}</table></div>')
+        """The briefing's title and the 'Parameters used' block."""
+        rows = [("Platform", self.platform), ("Region", self.region or "all regions"),
+                ("As of", format_date(self.as_of))]
+        return (Markup('<h1 class="title">{}</h1>').format(self.title)
+                + Markup('<div class="parameters"><h4>Parameters used</h4>{}</div>').format(
+                    self.words.m.pairs(rows, css="parameters")))
 
     def standing(self) -> str:
         """Where the platform stands on the three-stage path, and since when."""
-        entries = stages.stage_entries(self.ds, self.platform, as_of=self.as_of)
-        current = entries.iloc[-1]
-        items = []
-        for row in entries.itertuples():
-            users = f", with {format_users(row.mau_at_entry)}" if pd.notna(row.mau_at_entry) else ""
-            items.append(f"<li>Stage {int(row.stage)} ({escape(row.stage_name.lower())}) from "
-                         f"{format_date(row.started)}{users}: {escape(row.evidence)}"
-                         f"{self._cite([row.source_id])}</li>")
-        years = current["days_in_stage"] / 365.25
-        return (f"<p><strong>{escape(self.platform)}</strong> is in <strong>stage "
-                f"{int(current['stage'])}</strong> ({escape(current['stage_name'].lower())}), "
-                f"since {format_date(current['started'])}: {years:.1f} years by "
-                f"{format_date(self.as_of)}.</p><ul>{''.join(items)}</ul>")
+        return self.words.standing(facts.standing(self.ds, self.platform, self.as_of))
 
     def plot_stages(self) -> Chart:
         """The stage lanes of the platform and its peers up to the date, events of the region."""
         return self._chart((10, 4.8), _stages_chart, self.as_of, self.region)
 
     def users(self) -> str:
-        """Monthly users on the date and their growth."""
-        counts = self.ds.user_counts
-        mine = counts[(counts["platform"] == self.platform) & (counts["date"] <= self.as_of)]
-        monthly = mine[mine["metric"] == "mau"]
-        if monthly.empty:
-            other = mine.sort_values("date").tail(1)
-            if other.empty:
-                return (f"<p>{escape(self.platform)} had published no user figure by "
-                        f"{format_date(self.as_of)}.</p>")
-            row = other.iloc[0]
-            return (f"<p>{escape(self.platform)} publishes no monthly active users; its latest figure "
-                    f"by then was {format_users(row['users_millions'])} ({escape(str(row['metric']))}, "
-                    f"{format_date(row['date'])}){self._cite([row['source_id']])}.</p>")
-        latest = monthly.sort_values("date").iloc[-1]
-        text = (f"<p>Latest announced figure: <strong>{format_users(latest['users_millions'])}</strong> "
-                f"monthly ({format_date(latest['date'])}){self._cite([latest['source_id']])}.")
-        rates = growth.growth_rates(self.ds, self.platform) if len(growth.reported(self.ds, self.platform)) > 1 else None
-        if rates is not None:
-            rates = rates[rates["end"] <= self.as_of]
-            if len(rates):
-                last = rates.iloc[-1]
-                text += (f" Between {format_date(last['start'])} and {format_date(last['end'])} it "
-                         f"grew {last['annual_growth']:.0%} a year.")
-        return text + "</p>"
+        """The newest user figure by the date, its age, and growth over at least a year."""
+        return self.words.users(facts.users(self.ds, self.platform, self.as_of))
 
     def plot_users(self) -> Chart:
-        """The platform's user line beside Meta's apps, up to the date (or a note if none)."""
+        """The platform's user line beside its owner's and Meta's apps, up to the date."""
         counts = self.ds.user_counts
-        early = counts[(counts["metric"] == "mau") & (counts["date"] <= self.as_of)]
-        shown = tuple(p for p in self.ds.platform_names
-                      if p in set(early["platform"].astype(str)) and (p == self.platform or p in _META))
+        early = set(counts.loc[(counts["metric"] == "mau") & (counts["date"] <= self.as_of), "platform"].astype(str))
+        meta = set(self.ds.platforms.loc[~self.ds.platforms["peer"], "platform"].astype(str))
+        shown = tuple(p for p in self.ds.platform_names if p in early and (p == self.platform or p in meta))
         return self._chart((10, 4.2), _users_chart, shown, self.as_of)
 
     def events(self) -> str:
         """The platform's monetization events so far, rows in the region highlighted."""
-        table = rollouts.events(self.ds, platforms=self.platform, as_of=self.as_of)
-        if table.empty:
-            return f"<p>No monetization events of {escape(self.platform)} by {format_date(self.as_of)}.</p>"
-        rows = []
-        for row in table.itertuples():
-            local = bool(self.region) and self.region in row.regions.split(", ")
-            cells = "".join(f"<td>{escape(_text(getattr(row, c)))}</td>" for c in _EVENT_COLUMNS)
-            rows.append(f'<tr class="{"in-region" if local else ""}">{cells}'
-                        f"<td>{self._cite([row.source_id])}</td></tr>")
-        head = "".join(f"<th>{escape(c)}</th>" for c in (*_EVENT_COLUMNS, "source"))
-        note = (f"<p>Rows in <strong>{escape(self.region)}</strong> are highlighted.</p>"
-                if self.region else "")
-        return f'{note}<table class="events"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        found = facts.events(self.ds, self.platform, self.as_of, region=self.region)
+        return self.words.events(self.platform, found, self.region)
+
+    def market(self) -> str:
+        """What businesses can buy, test or use free on the platform in the region now."""
+        found = facts.market(self.ds, self.platform, self.as_of, self.region)
+        return self.words.market(self.platform, found, self.region or "all markets")
 
     def region_comparison(self) -> str:
-        """How the region compares: its first local events and its stated B2B/B2C orientation."""
-        if not self.region:
-            return "<p>No region was chosen; the regional chart shows users by country.</p>"
-        firsts = rollouts.first_markets(self.ds)
-        firsts = firsts[(firsts["region"] == self.region) & (firsts["first_date"] <= self.as_of)]
-        items = [f"<li>{escape(str(r.platform))}: first local event {format_date(r.first_date)}, "
-                 f"{escape(r.first_event)}</li>" for r in firsts.itertuples()]
-        stated = regions.orientation(self.ds)
-        stated = stated[stated["region"] == self.region]
-        items += [f"<li>Business use of {escape(str(r.platform))} is mainly <strong>{escape(str(r.orientation))}"
-                  f"</strong> ({r.year}){self._cite([r.source_id])}</li>" for r in stated.itertuples()]
-        if not items:
-            items = ["<li>No local monetization event or stated orientation in the data.</li>"]
-        return f"<p>In <strong>{escape(self.region)}</strong>:</p><ul>{''.join(items)}</ul>"
+        """The region's first events, stated B2B/B2C use and newest figures (or the platform's everywhere)."""
+        return self.words.region(self.platform, facts.region(self.ds, self.platform, self.as_of, self.region))
 
-    def plot_region(self) -> Chart:
-        """Users of the platform by country (or WhatsApp's, if it has none), region first."""
+    def has_country_users(self) -> bool:
+        """Whether the platform has user figures by country by the date (else the chart is left out)."""
         table = self.ds.regions
-        platform = self.platform if ((table["platform"] == self.platform) & (table["metric"] == "users")).any() else "WhatsApp"
-        region = self.region if self._region_has_users(platform) else None
-        return self._chart((10, 4.2), _region_chart, platform, region)
+        return bool(((table["platform"] == self.platform) & (table["metric"] == "users")
+                     & table["country"].notna() & (table["year"] <= self.as_of.year)).any())
 
-    def _region_has_users(self, platform) -> bool:
+    def plot_region(self):
+        """Users of the platform by country up to the date, region first; a sentence if it has none."""
+        if not self.has_country_users():
+            return HTML(self.words.no_country_users(self.platform))
         table = self.ds.regions
-        return bool(self.region) and bool(((table["platform"] == platform) & (table["metric"] == "users")
-                                           & (table["region"] == self.region)).any())
+        in_region = bool(self.region) and bool(((table["platform"] == self.platform) & (table["metric"] == "users")
+                                                & (table["region"] == self.region)
+                                                & (table["year"] <= self.as_of.year)).any())
+        return self._chart((10, 4.2), _region_chart, self.platform, self.region if in_region else None,
+                           self.as_of.year)
 
     def peers_section(self) -> str:
         """Launch to first paid tools, this platform beside the others."""
-        paths = peers.monetization_paths(self.ds, as_of=self.as_of)
-        mine = paths[paths["platform"] == self.platform].iloc[0]
-        ranked = paths.dropna(subset=["years_to_stage3"]).sort_values("years_to_stage3")
-        if pd.isna(mine["years_to_stage3"]):
-            position = f"{escape(self.platform)} had no paid business tools by then"
-        else:
-            place = list(ranked["platform"].astype(str)).index(self.platform) + 1
-            position = (f"{escape(self.platform)} took {mine['years_to_stage3']:g} years from launch to "
-                        f"paid tools, {_ordinal(place)} fastest of {len(ranked)} platforms that have them")
-        return f"<p>{position}.</p>"
+        return self.words.peers(facts.peer_position(self.ds, self.platform, self.as_of))
 
     def plot_peers(self) -> Chart:
         """The peer comparison chart up to the date."""
         return self._chart((10, 4.8), _peers_chart, self.as_of)
 
     def watch_next(self) -> str:
-        """Announced plans not yet launched by the date, and shelved plans."""
-        table = rollouts.events(self.ds, platforms=self.platform, as_of=self.as_of)
-        done = set(table.loc[table["kind"].isin(["test", "launch", "expansion"]), "product"])
-        shelved = set(table.loc[table["kind"] == "shelved", "product"])
-        open_plans = table[(table["kind"] == "announcement") & ~table["product"].isin(done | shelved)]
-        items = [f"<li>{escape(r.product)}: announced {format_date(r.date)}, {escape(r.event)}"
-                 f"{self._cite([r.source_id])}</li>" for r in open_plans.itertuples()]
-        items += [f"<li>{escape(p)} was shelved; watch for its return.</li>" for p in sorted(shelved)]
-        stage = stages.stage_at(self.ds, self.platform, self.as_of)
-        if stage < 3:
-            items.append(f"<li>The step to stage {stage + 1}: "
-                         f"{'paid tools for businesses' if stage == 2 else 'organic business use'}.</li>")
-        if not items:
-            items = ["<li>No open announcement in the data.</li>"]
-        return f"<ul>{''.join(items)}</ul>"
-
-    def regional_figures(self) -> str:
-        """The newest figures in the chosen region (or all regions), as a table."""
-        table = self.ds.regions
-        if self.region:
-            table = table[table["region"] == self.region]
-        table = table[table["year"] <= self.as_of.year].sort_values(["metric", "year"])
-        if table.empty:
-            return "<p>No regional figures for this selection.</p>"
-        names = self.ds.countries.set_index("country")["name"]
-        rows = "".join(
-            f"<tr><td>{escape(names.get(r.country, r.region) if pd.notna(r.country) else str(r.region))}</td>"
-            f"<td>{escape(_text(r.platform) or 'messaging apps')}</td><td>{escape(r.metric.replace('_', ' '))}</td>"
-            f"<td>{escape(format_value(r.value, r.unit))}</td><td>{r.year}</td><td>{self._cite([r.source_id])}</td></tr>"
-            for r in table.itertuples())
-        head = "".join(f"<th>{h}</th>" for h in ("place", "platform", "metric", "value", "year", "source"))
-        return f'<table class="figures"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+        """Open plans with their age, products back or replaced, shelved ones, and the next stage."""
+        return self.words.outlook(facts.outlook(self.ds, self.platform, self.as_of, self.region))
 
     def citations(self) -> str:
-        """The numbered list of every source cited above."""
-        sources = self.ds.sources.set_index("source_id")
-        items = []
-        for source_id in self.cited:
-            row = sources.loc[source_id]
-            title = escape(_text(row["title"]) or "untitled page")
-            date = format_date(row["published"]) if pd.notna(row["published"]) else "undated"
-            url = str(row["url"])
-            link = (f'<a href="{escape(url, quote=True)}" rel="noopener noreferrer">{escape(url)}</a>'
-                    if url.startswith(("http://", "https://")) else escape(url))
-            items.append(f'<li id="source-{len(items) + 1}">{escape(row["publisher"])}: '
-                         f"<em>{title}</em>, {date}. {link}</li>")
-        return f'<ol class="citations">{"".join(items)}</ol>'
+        """The numbered list of every source cited above, weak ones flagged."""
+        return self.words.sources(facts.sources(self.ds, self.cited))
 
     def footer(self) -> str:
-        """Dataset checksum, package version and the date of the data."""
-        return (f'<footer class="provenance">Dataset sha256 {self.ds.checksum[:16]}… · '
-                f"analysis {escape(__version__)} · data up to {format_date(self.ds.latest)}</footer>")
-
-
-_META = ("Instagram", "Messenger", "WhatsApp")
+        """Where the figures come from and how current the data is."""
+        return Markup('<footer class="provenance">Compiled from the public reports listed above. '
+                      "Data current to {}. Analysis version {}.</footer>").format(
+                          format_date(self.ds.latest), __version__)
 
 
 def _stages_chart(ds, as_of, region, *, ax):
@@ -307,8 +203,9 @@ def _users_chart(ds, platforms, as_of, *, ax):
         ax.text(0.5, 0.5, "No monthly user figures by this date.", ha="center", va="center")
 
 
-def _region_chart(ds, platform, region, *, ax):
-    charts.regional_comparison(ds, "users", platform=platform, region=region, ax=ax)
+def _region_chart(ds, platform, region, year, *, ax):
+    charts.regional_comparison(regions.compare(ds, "users", platform=platform, region=region, until=year),
+                               sources=ds, ax=ax)
 
 
 def _peers_chart(ds, as_of, *, ax):
@@ -362,15 +259,3 @@ def _shared_chart(key: tuple, render) -> Chart:
         chart = render()
         write_atomic(path, json.dumps({"alt": chart.alt, "png": base64.b64encode(chart.png).decode("ascii")}))
         return chart
-
-
-def _text(value) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d")
-    return str(value)
-
-
-def _ordinal(n: int) -> str:
-    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"

@@ -1,0 +1,378 @@
+"""The briefing's answers as small typed facts, each with its sources, known on the briefing's date.
+
+Nothing dated after ``as_of`` reaches a fact: not an event, a figure, a year of a regional figure,
+nor a sentence of evidence that mentions a later year.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import pandas as pd
+
+from . import peers, products, regions, rollouts, stages
+from .data import Dataset
+from .schema import MULTIPLE_REGIONS, REGIONS, STAGE_NAMES, WORLDWIDE
+
+STALE_YEARS = 2  # a figure older than this on the briefing's date says its age
+MIN_GROWTH_DAYS = 365  # growth is annualised only over at least a year
+_YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
+_SENTENCE_END = re.compile(r"(?<=[.;])\s+(?=[A-Z(])")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A reported number: its value, unit and label, the date it refers to, and its age then."""
+
+    value: float
+    unit: str  # millions, percent, usd_billions
+    label: str  # what is counted: "monthly active users"
+    date: pd.Timestamp
+    source_id: str
+    age_years: float  # on the briefing's date
+
+    @property
+    def stale(self) -> bool:
+        return self.age_years > STALE_YEARS
+
+
+@dataclass(frozen=True)
+class StageEntry:
+    stage: int
+    name: str
+    started: pd.Timestamp
+    users: Figure | None  # monthly users then, where figures known by as_of bracket the date
+    evidence: str | None  # what was known on as_of; None if every sentence mentions a later year
+    source_id: str
+
+
+@dataclass(frozen=True)
+class Standing:
+    platform: str
+    stage: int
+    name: str
+    since: pd.Timestamp
+    years: float
+    entries: tuple[StageEntry, ...]
+
+
+@dataclass(frozen=True)
+class Growth:
+    start: pd.Timestamp
+    end: pd.Timestamp
+    annual_rate: float  # 0.25 for 25 % a year
+    source_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Users:
+    platform: str
+    latest: Figure | None  # monthly users if any, else the newest figure of another metric
+    growth: Growth | None
+
+
+@dataclass(frozen=True)
+class Event:
+    date: pd.Timestamp
+    precision: str  # day or month
+    text: str
+    kind: str
+    product: str
+    regions: str
+    local: bool  # in the briefing's region or country
+    source_id: str
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A product's state in the market, for 'what businesses can buy here now' and the outlook."""
+
+    product: str
+    kind: str
+    state: str
+    since: pd.Timestamp
+    precision: str
+    age_years: float
+    first_announced: pd.Timestamp | None
+    shelved_before: pd.Timestamp | None
+    replaced_by: str | None
+    where: str
+    source_id: str
+
+
+@dataclass(frozen=True)
+class Market:
+    """What a business could use on the platform in the market on the date."""
+
+    market: str | None  # a region, a country code, or None for everywhere
+    paid: tuple[Offer, ...]  # available, and businesses pay the platform for it
+    testing: tuple[Offer, ...]
+    free: tuple[Offer, ...]  # available free business tools
+
+
+@dataclass(frozen=True)
+class Outlook:
+    open_plans: tuple[Offer, ...]  # announced, not yet tested or launched here
+    returned: tuple[Offer, ...]  # back (announced, tested or launched) after a shelving
+    replaced: tuple[Offer, ...]
+    shelved: tuple[Offer, ...]
+    next_stage: int | None
+
+
+@dataclass(frozen=True)
+class RegionalFigure:
+    place: str
+    platform: str | None
+    figure: Figure
+
+
+@dataclass(frozen=True)
+class Orientation:
+    platform: str
+    orientation: str
+    year: int
+    source_id: str
+
+
+@dataclass(frozen=True)
+class FirstLocal:
+    platform: str
+    date: pd.Timestamp
+    event: str
+    source_id: str
+
+
+@dataclass(frozen=True)
+class Region:
+    region: str | None
+    first_local: tuple[FirstLocal, ...]
+    orientations: tuple[Orientation, ...]
+    figures: tuple[RegionalFigure, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class PeerPosition:
+    platform: str
+    years_to_paid: float | None
+    place: int | None  # 1 = fastest
+    of: int  # platforms with paid tools by then
+
+
+@dataclass(frozen=True)
+class Source:
+    """A cited source as a client sees it; ``weak`` says why a reader should take care."""
+
+    publisher: str
+    title: str | None
+    published: pd.Timestamp | None
+    url: str
+    weak: tuple[str, ...]  # "undated", "untitled", "copy"
+
+
+TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
+_COPY = re.compile(r"^(aggregator |syndicated )?cop(y|ied)\b", re.IGNORECASE)
+
+
+def known_text(text: str, as_of) -> str | None:
+    """``text`` without the sentences that mention a year after ``as_of``; None if none is left."""
+    year = pd.Timestamp(as_of).year
+    kept = [s for s in _SENTENCE_END.split(str(text)) if all(int(y) <= year for y in _YEAR.findall(s))]
+    return " ".join(kept) if kept else None
+
+
+def standing(ds: Dataset, platform: str, as_of) -> Standing:
+    """The platform's stage on ``as_of``, since when, and each stage entered so far."""
+    as_of = pd.Timestamp(as_of)
+    table = stages.stage_entries(ds, platform, as_of=as_of)
+    entries = tuple(
+        StageEntry(int(r.stage), r.stage_name, r.started, _users_at(ds, platform, r.started, as_of),
+                   known_text(r.evidence, as_of), r.source_id)
+        for r in table.itertuples())
+    current = table.iloc[-1]
+    return Standing(platform, int(current["stage"]), current["stage_name"], current["started"],
+                    current["days_in_stage"] / 365.25, entries)
+
+
+def users(ds: Dataset, platform: str, as_of) -> Users:
+    """The newest user figure by ``as_of`` (monthly users first) and growth over the last year or more."""
+    as_of = pd.Timestamp(as_of)
+    mine = ds.user_counts[(ds.user_counts["platform"] == platform) & (ds.user_counts["date"] <= as_of)]
+    if mine.empty:
+        return Users(platform, None, None)
+    monthly = mine[mine["metric"] == "mau"].sort_values("date")
+    rows = monthly if len(monthly) else mine.sort_values("date")
+    latest = rows.iloc[-1]
+    return Users(platform, _figure(ds, latest["users_millions"], latest["metric"], latest["date"],
+                                   latest["source_id"], as_of),
+                 _growth(monthly) if len(monthly) else None)
+
+
+def events(ds: Dataset, platform: str, as_of, region=None, country=None) -> tuple[Event, ...]:
+    """The platform's monetization events by ``as_of``, oldest first, local ones marked."""
+    table = rollouts.events(ds, platforms=platform, as_of=as_of)
+    return tuple(
+        Event(r.date, r.date_precision, r.event, r.kind, r.product, r.regions or str(r.region),
+              _local(r, region, country), r.source_id)
+        for r in table.itertuples())
+
+
+def market(ds: Dataset, platform: str, as_of, where=None) -> Market:
+    """What businesses could pay for, test or use free on the platform in ``where`` on ``as_of``."""
+    offers = _offers(ds, platform, as_of, where)
+    paid = tuple(o for o in offers if o.state == "available" and o.kind in products.PAID_KINDS)
+    free = tuple(o for o in offers if o.state == "available" and o.kind == "business_tools")
+    testing = tuple(o for o in offers if o.state == "in test" and o.kind != "other")
+    return Market(where, paid, testing, free)
+
+
+def outlook(ds: Dataset, platform: str, as_of, where=None) -> Outlook:
+    """Open plans (with their age), products back after a shelving, replaced and shelved ones,
+    and the next stage if the platform has not reached stage 3."""
+    offers = _offers(ds, platform, as_of, where)
+    stage = stages.stage_at(ds, platform, as_of)
+    return Outlook(
+        open_plans=tuple(o for o in offers if o.state == "announced"),
+        returned=tuple(o for o in offers if o.shelved_before is not None and o.state != "shelved"),
+        replaced=tuple(o for o in offers if o.state == "replaced"),
+        shelved=tuple(o for o in offers if o.state == "shelved"),
+        next_stage=stage + 1 if stage < 3 else None)
+
+
+def region(ds: Dataset, platform: str, as_of, region_name=None) -> Region:
+    """The region's first events aimed at it alone, stated B2B/B2C use and the newest figures, by
+    ``as_of``; without a region, the platform's figures in every place."""
+    as_of = pd.Timestamp(as_of)
+    if region_name is None:
+        return Region(None, (), (), _regional_figures(ds, platform, None, as_of))
+    firsts = rollouts.first_markets(ds)
+    firsts = firsts[(firsts["region"] == region_name) & (firsts["first_date"] <= as_of)]
+    first_rows = rollouts.events(ds, kinds=("test", "launch", "expansion"), as_of=as_of)
+    source_of = dict(zip(zip(first_rows["platform"].astype(str), first_rows["event"].astype(str)),
+                         first_rows["source_id"]))
+    first_local = tuple(FirstLocal(str(r.platform), r.first_date, str(r.first_event),
+                                   source_of[(str(r.platform), str(r.first_event))])
+                        for r in firsts.itertuples())
+    stated = regions.orientation(ds)
+    stated = stated[(stated["region"] == region_name) & (stated["year"] <= as_of.year)]
+    orientations = tuple(Orientation(str(r.platform), str(r.orientation), int(r.year), r.source_id)
+                         for r in stated.itertuples())
+    return Region(region_name, first_local, orientations,
+                  _regional_figures(ds, platform, region_name, as_of))
+
+
+def peer_position(ds: Dataset, platform: str, as_of) -> PeerPosition:
+    """How many years the platform took from launch to paid tools, and its rank among peers."""
+    paths = peers.monetization_paths(ds, as_of=as_of)
+    mine = paths[paths["platform"] == platform].iloc[0]
+    ranked = paths.dropna(subset=["years_to_stage3"]).sort_values("years_to_stage3", kind="stable")
+    if pd.isna(mine["years_to_stage3"]):
+        return PeerPosition(platform, None, None, len(ranked))
+    place = list(ranked["platform"].astype(str)).index(platform) + 1
+    return PeerPosition(platform, float(mine["years_to_stage3"]), place, len(ranked))
+
+
+def sources(ds: Dataset, source_ids) -> tuple[Source, ...]:
+    """The sources, in the order given, with tracking parameters taken out of their URLs."""
+    table = ds.sources.set_index("source_id")
+    result = []
+    for source_id in source_ids:
+        row = table.loc[source_id]
+        title, published = _or_none(row["title"]), _or_none(row["published"])
+        copy = "copy" in str(row["publisher"]).lower() or bool(_COPY.match(str(_or_none(row["note"]) or "")))
+        weak = tuple(w for w, flag in (("undated", published is None), ("untitled", title is None),
+                                       ("copy", copy)) if flag)
+        result.append(Source(str(row["publisher"]), title, published, clean_url(str(row["url"])), weak))
+    return tuple(result)
+
+
+def clean_url(url: str) -> str:
+    """The URL without tracking parameters (utm_*, fbclid, ...)."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.startswith(TRACKING)]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+def _figure(ds: Dataset, value, metric, date, source_id, as_of) -> Figure:
+    info = ds.metrics.set_index("metric").loc[str(metric)]
+    return Figure(float(value), str(info["unit"]), str(info["label"]), pd.Timestamp(date), str(source_id),
+                  (pd.Timestamp(as_of) - pd.Timestamp(date)).days / 365.25)
+
+
+def _users_at(ds: Dataset, platform: str, date, as_of) -> Figure | None:
+    """Monthly users on ``date``, interpolated between figures both reported by ``as_of``."""
+    known = ds.user_counts[(ds.user_counts["platform"] == platform) & (ds.user_counts["metric"] == "mau")
+                           & (ds.user_counts["date"] <= as_of)].sort_values("date")
+    before, after = known[known["date"] <= date], known[known["date"] >= date]
+    if before.empty or after.empty:
+        return None
+    low, high = before.iloc[-1], after.iloc[0]
+    span = (high["date"] - low["date"]).days
+    share = (date - low["date"]).days / span if span else 0.0
+    value = low["users_millions"] + share * (high["users_millions"] - low["users_millions"])
+    return _figure(ds, value, "mau", date, high["source_id"], as_of)
+
+
+def _growth(monthly: pd.DataFrame) -> Growth | None:
+    """Yearly growth from the newest figure back to the newest one at least a year older."""
+    end = monthly.iloc[-1]
+    earlier = monthly[monthly["date"] <= end["date"] - pd.Timedelta(days=MIN_GROWTH_DAYS)]
+    if earlier.empty:
+        return None
+    start = earlier.iloc[-1]
+    years = (end["date"] - start["date"]).days / 365.25
+    rate = (end["users_millions"] / start["users_millions"]) ** (1 / years) - 1
+    return Growth(start["date"], end["date"], rate, (str(start["source_id"]), str(end["source_id"])))
+
+
+def _local(row, region, country) -> bool:
+    if country is not None:
+        return isinstance(row.countries, str) and country in row.countries.split(" ")
+    return region is not None and region in row.regions.split(", ")
+
+
+def _offers(ds: Dataset, platform: str, as_of, where) -> tuple[Offer, ...]:
+    as_of = pd.Timestamp(as_of)
+    table = products.product_states(ds, platforms=platform, as_of=as_of, market=where)
+    return tuple(
+        Offer(r.product, r.kind, str(r.state), r.since, r.since_precision,
+              (as_of - r.since).days / 365.25, _or_none(r.first_announced), _or_none(r.shelved_before),
+              _or_none(r.replaced_by), _place_names(ds, r.where), r.source_id)
+        for r in table.itertuples())
+
+
+def _place_names(ds: Dataset, where: str) -> str | None:
+    """'AU TH' -> 'Australia, Thailand'; a region stays; None for worldwide or unnamed regions."""
+    if where in (WORLDWIDE, MULTIPLE_REGIONS):
+        return None
+    names = dict(zip(ds.countries["country"], ds.countries["name"]))
+    return ", ".join(names.get(code, code) for code in where.split(" ")) if where not in REGIONS else where
+
+
+def _regional_figures(ds: Dataset, platform: str, region_name, as_of) -> tuple[RegionalFigure, ...]:
+    """The newest figure per place and metric by ``as_of``: about the platform, or about messaging
+    apps in general within the region."""
+    table = ds.regions[ds.regions["year"] <= as_of.year]
+    about_platform = table["platform"] == platform
+    if region_name is None:
+        table = table[about_platform]
+    else:
+        table = table[(table["region"] == region_name) & (about_platform | table["platform"].isna())]
+    keys = [table[c].astype("string").fillna("") for c in ("region", "country", "platform", "metric")]
+    newest = table.sort_values("year").groupby(keys).tail(1)
+    names = ds.countries.set_index("country")["name"]
+    result = []
+    for r in newest.sort_values(["region", "country", "metric"]).itertuples():
+        place = names.get(r.country, str(r.region)) if pd.notna(r.country) else str(r.region)
+        year_end = pd.Timestamp(year=int(r.year), month=12, day=31)
+        figure = Figure(float(r.value), str(r.unit), str(ds.metrics.set_index("metric").loc[r.metric, "label"]),
+                        year_end, str(r.source_id), max(0.0, (as_of - year_end).days / 365.25))
+        result.append(RegionalFigure(place, None if pd.isna(r.platform) else str(r.platform), figure))
+    return tuple(result)
+
+
+def _or_none(value):
+    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value

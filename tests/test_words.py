@@ -1,0 +1,168 @@
+"""The words a client reads: one sentence per section in HTML and Markdown, and no hindsight."""
+
+import re
+
+import pandas as pd
+import pytest
+
+import analysis
+from analysis import facts, stages, words
+from analysis.report import Briefing
+
+T = pd.Timestamp
+AS_OF = T("2019-06-30")
+
+
+def html_words():
+    return words.Words(words.Html(words.Citations()), AS_OF)
+
+
+def md_words():
+    return words.Words(words.Md(words.Citations()), AS_OF)
+
+
+def figure(value=1500, label="monthly active users", date="2018-02-01", age=1.4, unit="millions"):
+    return facts.Figure(value, unit, label, T(date), "src-a", age)
+
+
+def offer(product="Business API", kind="paid_messaging", state="available", since="2018-08-01", **more):
+    values = dict(precision="day", age_years=0.9, first_announced=None, shelved_before=None, replaced_by=None,
+                  where=None, source_id="src-b")
+    values.update(more)
+    return facts.Offer(product, kind, state, T(since), **values)
+
+
+STANDING = facts.Standing("WhatsApp", 2, "Organic business interaction", T("2018-01-01"), 1.5, (
+    facts.StageEntry(2, "Organic business interaction", T("2018-01-01"), figure(1300, age=1.5),
+                     "Business app <b>launched</b>.", "src-a"),))
+
+
+def test_standing_in_html_and_markdown():
+    html = str(html_words().standing(STANDING))
+    assert html.startswith("<p><strong>WhatsApp</strong> is in <strong>stage 2</strong> (organic business "
+                           "interaction) since 1 Jan 2018: 1.5 years by 30 Jun 2019.</p>")
+    assert ("<li>Stage 2 (organic business interaction) from 1 Jan 2018, with about 1.3 B monthly active users: "
+            'Business app &lt;b&gt;launched&lt;/b&gt;.<sup class="cite">[1]</sup></li>') in html
+    md = str(md_words().standing(STANDING))
+    assert md.startswith("**WhatsApp** is in **stage 2** (organic business interaction) since 1 Jan 2018")
+    assert "- Stage 2 (organic business interaction) from 1 Jan 2018, with about 1.3 B monthly active users" in md
+
+
+def test_users_sentence_states_unit_date_age_and_growth():
+    found = facts.Users("Viber", figure(800, date="2014-03-01", age=5.3), facts.Growth(
+        T("2013-01-01"), T("2014-03-01"), 0.6, ("src-a", "src-b")))
+    html = str(html_words().users(found))
+    assert "Latest reported figure: <strong>800 M monthly active users</strong> (1 Mar 2014)" in html
+    assert "The figure is over 5 years old on 30 Jun 2019: no newer one is on record." in html
+    assert "Between 1 Jan 2013 and 1 Mar 2014, monthly users grew by 60 % a year" in html
+    assert str(md_words().users(facts.Users("Viber", None, None))) == (
+        "Viber had reported no user figure by 30 Jun 2019.\n\n")
+
+
+def test_users_of_another_metric_say_which():
+    found = facts.Users("Threads", figure(150, label="daily active users", date="2019-01-01", age=0.5), None)
+    assert ("Threads had reported no monthly active users by 30 Jun 2019; its newest figure then was "
+            "**150 M daily active users** (1 Jan 2019)") in str(md_words().users(found))
+
+
+def test_events_table_shows_month_only_dates_as_months():
+    found = (facts.Event(T("2018-01-01"), "month", "Business app", "launch", "Business app", "Latin America",
+                         True, "src-a"),)
+    html = str(html_words().events("WhatsApp", found, "Latin America"))
+    assert "<td>Jan 2018</td><td>Business app</td><td>launch</td>" in html
+    assert '<tr class="in-region">' in html
+    md = str(md_words().events("WhatsApp", found, "Latin America"))
+    assert "| Jan 2018 | Business app | launch | Business app | Latin America |  [1] |" in md
+
+
+def test_market_lists_what_can_be_bought_tested_and_used_free():
+    found = facts.Market("BR", (offer(where="Brazil"),), (offer("Verified", "paid_business_tools", "in test"),),
+                         (offer("Business app", "business_tools"),))
+    html = str(html_words().market("WhatsApp", found, "Brazil"))
+    assert "In <strong>Brazil</strong> on 30 Jun 2019, businesses can pay WhatsApp for:" in html
+    assert "Paid messages to customers: <strong>Business API</strong>, since 1 Aug 2018 (first in Brazil)" in html
+    assert "<strong>Verified</strong> (paid business features) in test since 1 Aug 2018" in html
+    assert "Free tools for businesses: Business app (since 1 Aug 2018)" in html
+    empty = str(md_words().market("WhatsApp", facts.Market(None, (), (), ()), "all markets"))
+    assert empty == "In **all markets** on 30 Jun 2019, no paid tool of WhatsApp for businesses is on record.\n\n"
+
+
+def test_outlook_says_age_return_replacement_and_shelving():
+    found = facts.Outlook(
+        open_plans=(offer("Channels", "business_tools", "announced", "2016-04-01", age_years=3.2),),
+        returned=(offer("Status ads", "in_app_ads", "announced", "2019-06-01", shelved_before=T("2017-01-01")),),
+        replaced=(offer("Sponsored", state="replaced", replaced_by="Marketing"),),
+        shelved=(offer("Desktop app", "other", "shelved", "2019-01-01"),),
+        next_stage=3)
+    md = str(md_words().outlook(found))
+    assert "- **Channels**: announced 1 Apr 2016, over 3 years before 30 Jun 2019; no test or launch on record since" in md
+    assert "- **Status ads** was shelved on 1 Jan 2017 and came back: announced again since 1 Jun 2019" in md
+    assert "- **Sponsored** was replaced by Marketing (1 Aug 2018)" in md
+    assert "- **Desktop app** was shelved on 1 Jan 2019; nothing on record says it is coming back" in md
+    assert "- Next on the path: stage 3, paid tools for businesses." in md
+    assert "watch for its return" not in md
+
+
+def test_region_and_peers_sentences():
+    region = facts.Region("Europe", (facts.FirstLocal("WhatsApp", T("2018-01-01"), "Business app", "src-a"),),
+                          (facts.Orientation("Facebook", "B2C", 2019, "src-b"),),
+                          (facts.RegionalFigure("Germany", "WhatsApp", figure(40, "users", "2015-12-31", 3.5)),))
+    html = str(html_words().region("WhatsApp", region))
+    assert "WhatsApp: first event on record naming a market in Europe, 1 Jan 2018: Business app" in html
+    assert "Business use of Facebook is mainly <strong>B2C</strong> (a statement of 2019)" in html
+    assert "<td>Germany</td><td>WhatsApp</td><td>users</td><td>40 M</td><td>2015 (over 3 years old)</td>" in html
+    peers = str(md_words().peers(facts.PeerPosition("Instagram", 3.1, 1, 8)))
+    assert peers.startswith("Instagram took 3.1 years from launch to its first paid tools for businesses, "
+                            "the fastest of the 8 platforms")
+
+
+def test_citations_number_sources_in_order_of_first_use():
+    w = html_words()
+    w.m.cite(["b", "a"])
+    assert str(w.m.cite(["a", "c"])) == '<sup class="cite">[2, 3]</sup>'
+    assert w.m.citations.cited == ["b", "a", "c"]
+
+
+def test_source_line_flags_weak_sources():
+    found = (facts.Source("Copy <Site>", None, None, "https://copy.example/x", ("undated", "untitled", "copy")),)
+    html = str(html_words().sources(found))
+    assert ("Copy &lt;Site&gt;: no headline, undated. A copy of another publisher's report. "
+            '<a href="https://copy.example/x"') in html
+
+
+# --- no hindsight: a property over a grid of real briefings ------------------------------------------
+
+YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
+SECTIONS = ("header", "standing", "users", "events", "market", "region_comparison", "peers_section", "watch_next")
+GRID_DATES = ("2011-06-30", "2012-06-30", "2013-06-30", "2014-03-31", "2016-11-02", "2018-06-30", "2021-01-01",
+              "2022-12-31", "2024-06-30")
+
+
+@pytest.fixture(scope="module")
+def real():
+    return analysis.load()
+
+
+def _plans(ds, as_of):
+    """Announcements known by the date: a plan may name a later year ('pricing change for June 2023')."""
+    table = ds.rollouts
+    return table.loc[(table["kind"] == "announcement") & (table["date"] <= as_of), "event"].tolist()
+
+
+@pytest.mark.parametrize("as_of", GRID_DATES)
+def test_no_section_states_a_year_after_its_date(real, as_of):
+    checked = 0
+    for platform in stages.platforms_with_stages(real):
+        launched = real.platforms.set_index("platform").loc[platform, "launched"]
+        if launched > T(as_of):
+            continue
+        for region in (None, "Europe", "Asia-Pacific", "Latin America"):
+            briefing = Briefing(real, platform, region, as_of)
+            for section in SECTIONS:
+                text = re.sub(r"<[^>]+>", " ", str(getattr(briefing, section)()))
+                for plan in _plans(real, T(as_of)):
+                    text = text.replace(str(words.escape(plan)), "")
+                later = [y for y in YEAR.findall(text) if int(y) > T(as_of).year]
+                assert not later, (platform, region, as_of, section, later, text[:300])
+                checked += 1
+    assert checked >= 8 * len(SECTIONS)
