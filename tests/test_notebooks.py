@@ -390,6 +390,10 @@ def _ad_rollouts(shown, p, ds):
     assert set(expected["platform"]) <= set(p["platforms"])
     assert max(expected["date"]) <= as_of
     assert shown.markdown("narrative.ads_gap(") == narrative.ads_gap(ds)
+    market = shown.markdown("narrative.market_now(")
+    assert market == narrative.market_now(ds, "WhatsApp", p["region"], as_of)
+    place = p["region"] or "all markets"
+    assert market.startswith(f"In **{place}** on {format_date(as_of)}, businesses can pay WhatsApp for:")
 
 
 def _regional_comparison(shown, p, ds):

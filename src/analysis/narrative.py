@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import checks, growth, peers, regions, rollouts, stages
+from . import checks, facts, growth, peers, regions, rollouts, stages, words
 from .data import Dataset
 from .style import format_date, format_users, format_value
 
@@ -156,3 +156,19 @@ def peer_summary(ds: Dataset, as_of=None) -> str:
         lines.append("No paid tools yet: " + ", ".join(map(str, never["platform"])) + ".")
     return " ".join(lines)
 
+
+
+def market_now(ds: Dataset, platform: str, market=None, as_of=None) -> str:
+    """What businesses can pay for, test and use free on ``platform`` in ``market`` (a region or a
+    country code; everywhere by default) on ``as_of``, with what is announced or gone, and sources.
+
+    The same sentences as the briefing's sections, in Markdown.
+    """
+    checks.choice("platform", platform, stages.platforms_with_stages(ds))
+    when = checks.timestamp("as_of", as_of) if as_of is not None else ds.latest
+    text = words.Words(words.Md(words.Citations()), when)
+    names = dict(zip(ds.countries["country"], ds.countries["name"]))
+    place = names.get(market, market) or "all markets"
+    body = (text.market(platform, facts.market(ds, platform, when, market), place)
+            + text.outlook(facts.outlook(ds, platform, when, market)))
+    return str(body + "Sources:\n\n" + text.sources(facts.sources(ds, text.m.citations.cited)))

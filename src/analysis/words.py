@@ -117,6 +117,10 @@ class Html:
         return Markup('<table class="{}">{}</table>').format(css, Markup().join(
             Markup("<tr><th>{}</th><td>{}</td></tr>").format(k, v) for k, v in rows))
 
+    def numbered(self, items, *, css: str) -> Markup:
+        return Markup('<ol class="{}">{}</ol>').format(css, Markup().join(
+            Markup('<li id="source-{}">{}</li>').format(n, i) for n, i in enumerate(items, 1)))
+
     def table(self, header, rows, *, css: str, row_css=()) -> Markup:
         head = Markup().join(Markup("<th>{}</th>").format(h) for h in header)
         row_css = list(row_css) or [""] * len(rows)
@@ -145,6 +149,9 @@ class Md(Html):
 
     def pairs(self, rows, *, css: str) -> Markup:
         return self.table(("", ""), rows, css=css)
+
+    def numbered(self, items, *, css: str) -> Markup:
+        return Markup().join(Markup("{}. {}\n").format(n, i) for n, i in enumerate(items, 1))
 
     def table(self, header, rows, *, css: str, row_css=()) -> Markup:
         line = Markup("| {} |\n")
@@ -225,5 +232,4 @@ class Words:
 
     def sources(self, found: tuple[facts.Source, ...]) -> Markup:
         """The numbered source list; weak sources say why."""
-        return Markup('<ol class="citations">{}</ol>').format(Markup().join(
-            Markup('<li id="source-{}">{}</li>').format(n, self.s.source(x)) for n, x in enumerate(found, 1)))
+        return self.m.numbered([self.s.source(x) for x in found], css="citations")
