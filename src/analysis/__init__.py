@@ -5,6 +5,7 @@ import importlib
 from .data import DataValidationError, Dataset, load
 from .growth import date_reached, growth_rates, mau_at, monthly_series
 from .peers import monetization_paths
+from .products import product_states
 from .regions import business_adoption, compare, orientation, users_by_country
 from .rollouts import events, first_markets, launch_lags
 from .stages import snapshot, stage_at, stage_entries
@@ -20,7 +21,7 @@ __all__ = [
     "mau_at", "monthly_series", "growth_rates", "date_reached",
     "events", "launch_lags", "first_markets",
     "compare", "users_by_country", "business_adoption", "orientation",
-    "monetization_paths",
+    "monetization_paths", "product_states",
     *_LAZY_MODULES,
 ]
 
