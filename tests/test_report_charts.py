@@ -144,4 +144,5 @@ def test_mau_on_gives_what_mau_at_gives(ds):
 def test_the_theme_keeps_source_notes_findable(mini):
     ds = mini
     style.use_theme()
-    assert report.Briefing(ds, "Messenger").plot_users().alt.endswith("(data/sources.csv)")
+    alt = report.Briefing(ds, "Messenger").plot_users().alt
+    assert alt.startswith("Chart: Monthly active users") and "Sources: Example News 2017" in alt

@@ -248,39 +248,39 @@ def notes_ds(tmp_path_factory):
 
 
 def test_source_note_single_source(notes_ds):
-    assert style.source_note(notes_ds, ["src-a"]) == "Sources: Example News 2017 (data/sources.csv)"
+    assert style.source_note(notes_ds, ["src-a"]) == "Sources: Example News 2017"
 
 
 def test_source_note_most_cited_publisher_first_then_earliest_year(notes_ds):
     ids = ["eps-2020", "beta-2010", "alpha-2019", "alpha-2015"]
     assert style.source_note(notes_ds, ids) == (
-        "Sources: Alpha Times 2015; Beta Daily 2010; Epsilon Blog 2020 (data/sources.csv)")
+        "Sources: Alpha Times 2015; Beta Daily 2010; Epsilon Blog 2020")
 
 
 def test_source_note_counts_sources_per_publisher(notes_ds):
     ids = ["alpha-2019", "alpha-2015", "gamma-2012", "gamma-2016", "gamma-2018", "beta-2010"]
     note = style.source_note(notes_ds, ids)
-    assert note == "Sources: Gamma Wire 2012; Alpha Times 2015; Beta Daily 2010 (data/sources.csv)"
+    assert note == "Sources: Gamma Wire 2012; Alpha Times 2015; Beta Daily 2010"
 
 
 def test_source_note_repeated_ids_counted_once(notes_ds):
     note = style.source_note(notes_ds, ["src-a", "src-a", "src-a", "src-b"])
     assert note.count("Example News") == 1
-    assert note == "Sources: Example News 2017; Example Blog 2018 (data/sources.csv)"
+    assert note == "Sources: Example News 2017; Example Blog 2018"
 
 
 def test_source_note_undated_source(notes_ds):
-    assert style.source_note(notes_ds, ["delta-nd"]) == "Sources: Delta Post n.d. (data/sources.csv)"
+    assert style.source_note(notes_ds, ["delta-nd"]) == "Sources: Delta Post n.d."
 
 
 def test_source_note_limit_and_more(notes_ds):
     ids = ["src-a", "src-b", "alpha-2015", "beta-2010", "gamma-2012", "delta-nd", "eps-2020"]
     note = style.source_note(notes_ds, ids)
     assert note.startswith("Sources: ")
-    assert note.endswith("; and 3 more (data/sources.csv)")
+    assert note.endswith("; and 3 more")
     assert note.count(";") == 4  # four publishers, then "and 3 more"
     shorter = style.source_note(notes_ds, ids, limit=2)
-    assert shorter.endswith("; and 5 more (data/sources.csv)")
+    assert shorter.endswith("; and 5 more")
     assert shorter.count(";") == 2
 
 
@@ -292,7 +292,7 @@ def test_source_note_exactly_at_limit_has_no_more(notes_ds):
 
 def test_source_note_ignores_missing_ids(notes_ds):
     note = style.source_note(notes_ds, pd.Series(["src-a", None, pd.NA], dtype="string"))
-    assert note == "Sources: Example News 2017 (data/sources.csv)"
+    assert note == "Sources: Example News 2017"
 
 
 @pytest.mark.parametrize("ids", [[], [None], pd.Series([], dtype="string")])
@@ -311,17 +311,17 @@ def test_add_and_find_source_note_round_trip():
     assert style.find_source_note(ax) is None
     ax.set_title("A title")
     ax.annotate("not a note", (0.5, 0.5))
-    note = style.add_source_note(ax, "Sources: Example News 2017 (data/sources.csv)")
+    note = style.add_source_note(ax, "Sources: Example News 2017")
     assert note.get_gid() == style.SOURCE_NOTE_GID == "source-note"
     found = style.find_source_note(ax)
     assert found is note
-    assert found.get_text() == "Sources: Example News 2017 (data/sources.csv)"
+    assert found.get_text() == "Sources: Example News 2017"
     assert style.find_source_note(other) is None
 
 
 def test_a_long_source_note_is_broken_into_lines_that_end_inside_the_figure():
     figure, ax = plt.subplots(figsize=(4, 3))
-    text = "Sources: " + "; ".join(f"Publisher number {n} 2017" for n in range(8)) + " (data/sources.csv)"
+    text = "Sources: " + "; ".join(f"Publisher number {n} 2017" for n in range(8)) + ""
     note = style.add_source_note(ax, text)
     lines = note.get_text().split("\n")
     assert len(lines) > 1 and " ".join(lines) == text
@@ -333,7 +333,7 @@ def test_a_long_source_note_is_broken_into_lines_that_end_inside_the_figure():
 
 def test_a_short_source_note_stays_on_one_line():
     _, ax = plt.subplots(figsize=(10, 4))
-    text = "Sources: Reuters 2016; TechCrunch 2017; The Verge 2018; Bloomberg 2019; and 12 more (data/sources.csv)"
+    text = "Sources: Reuters 2016; TechCrunch 2017; The Verge 2018; Bloomberg 2019; and 12 more"
     assert style.add_source_note(ax, text).get_text() == text
 
 
@@ -365,7 +365,7 @@ def dollar_ds(tmp_path_factory):
 def test_a_dollar_sign_in_a_publisher_is_drawn_as_a_dollar_sign(dollar_ds):
     figure, ax = plt.subplots()
     note = style.add_source_note(ax, style.source_note(dollar_ds, ["src-d"]))
-    assert note.get_text() == "Sources: Cost $5$ Media 2019 (data/sources.csv)"
+    assert note.get_text() == "Sources: Cost $5$ Media 2019"
     assert note.get_parse_math() is False
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -375,5 +375,5 @@ def test_a_dollar_sign_in_a_publisher_is_drawn_as_a_dollar_sign(dollar_ds):
     width = note.get_window_extent(renderer).width
     plain, _, _ = renderer.get_text_width_height_descent(note.get_text(), note.get_fontproperties(), ismath=False)
     as_math, _, _ = renderer.get_text_width_height_descent(note.get_text(), note.get_fontproperties(), ismath=True)
-    assert abs(plain - as_math) > 2  # the two readings differ...
+    assert abs(plain - as_math) > 1  # the two readings differ...
     assert width == pytest.approx(plain, abs=0.5)  # ...and the note is drawn as plain text

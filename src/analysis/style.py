@@ -160,7 +160,7 @@ def _year_step(ax, axis: str) -> int:
 
 
 def source_note(ds, source_ids, *, limit: int = 4) -> str:
-    """'Sources: Reuters 2016; TechCrunch 2017; ... and 3 more (data/sources.csv)'.
+    """'Sources: Reuters 2016; TechCrunch 2017; ...; and 3 more'.
 
     Built from ``sources.csv`` for the ids a chart actually shows: the most cited publishers
     first, each with the year of its earliest publication cited.
@@ -183,7 +183,7 @@ def source_note(ds, source_ids, *, limit: int = 4) -> str:
     text = "Sources: " + "; ".join(labels[:limit])
     if len(labels) > limit:
         text += f"; and {len(labels) - limit} more"
-    return text + " (data/sources.csv)"
+    return text
 
 
 SOURCE_NOTE_SIZE = 7.5  # points
