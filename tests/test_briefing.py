@@ -27,11 +27,10 @@ import pytest
 from factory import BASE, make_dataset, run_main, template_with
 
 import analysis
-from analysis import briefing, files, stages
+from analysis import briefing, files, stages, words
 from analysis.briefing import PARAMETERS, BriefingParameterError, validate
 from analysis.files import LOCK_NAME
 from analysis.data import DataValidationError
-from analysis.report import Briefing
 from analysis.schema import REGIONS
 from analysis.style import format_date
 
@@ -433,7 +432,7 @@ def test_every_image_is_embedded(real):
 def test_page_has_the_title(real):
     _, html = real
     titles = re.findall(r"<title>(.*?)</title>", html, re.S)
-    assert titles == [escape(Briefing.title_for("Messenger", "Asia-Pacific", "2017-07-11"))]
+    assert titles == [escape(words.title("Messenger", "Asia-Pacific", "2017-07-11"))]
     assert titles[0] == "Messenger in Asia-Pacific: monetization briefing, 11 Jul 2017"
     assert re.findall(r"<h1\b[^>]*>(.*?)</h1>", html) == [titles[0]]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import hashlib
 import json
 import math
@@ -21,9 +20,10 @@ from html import escape
 from multiprocessing import util
 from pathlib import Path
 
-from . import __version__, checks, scratch, stages
+from . import __version__, checks, scratch, stages, words
 from .data import DATA_DIR, Dataset, load
 from .files import FolderBusy, folder_lock, remove_temporaries, replaced_atomically, write_atomic
+from .params import PARAMETERS, BriefingParameterError, validate
 from .schema import REGIONS
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "notebooks" / "briefing.ipynb"
@@ -34,99 +34,12 @@ START_TIMEOUT = 60  # seconds a new kernel may take to start
 WORKERS_PER_CORE = 2  # the most batch workers per core this process may run on
 
 
-class BriefingParameterError(ValueError):
-    """A parameter the briefing cannot be rendered with; nothing was started or written."""
-
-
 class BriefingFailed(RuntimeError):
     """The briefing notebook failed; ``executed`` is the executed notebook kept for inspection."""
 
     def __init__(self, message: str, executed: Path):
         super().__init__(f"{message} (executed notebook: {executed})")
         self.executed = executed
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """One briefing parameter: its name, type, default and, given the data, its valid values."""
-
-    name: str
-    type: str  # "platform", "region" or "date"
-    default: str | None
-    help: str
-
-    def valid(self, ds: Dataset) -> list[str] | tuple[str, str]:
-        """Valid values (a list), or for a date the covered (first, last) range."""
-        if self.type == "platform":
-            return stages.platforms_with_stages(ds)
-        if self.type == "region":
-            return list(REGIONS)
-        return str(ds.earliest.date()), str(ds.latest.date())
-
-
-PARAMETERS = (
-    Parameter("platform", "platform", "WhatsApp", "the platform the briefing is about"),
-    Parameter("region", "region", None, "a region to highlight (default: none)"),
-    Parameter("as_of", "date", None, "the date of the briefing, YYYY-MM-DD (default: the end of the data)"),
-)
-_BY_NAME = {p.name: p for p in PARAMETERS}
-
-
-def validate(ds: Dataset, values: dict) -> dict:
-    """Check briefing parameters against the data before any kernel starts.
-
-    Parameters
-    ----------
-    ds : Dataset
-    values : dict
-        Parameter names to values; missing or None ones take their defaults.
-
-    Returns
-    -------
-    dict
-        ``platform``, ``region`` (or None) and ``as_of`` as ``YYYY-MM-DD``.
-
-    Raises
-    ------
-    BriefingParameterError
-        Unknown name, wrong type, a value not in the data (with a "did you mean"), a date
-        outside the data or before the platform's launch.
-    """
-    for name in values:
-        if name not in _BY_NAME:
-            close = difflib.get_close_matches(name, list(_BY_NAME), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise BriefingParameterError(f"unknown parameter {name!r}{hint}; parameters: "
-                                         f"{', '.join(_BY_NAME)}")
-    result = {}
-    for parameter in PARAMETERS:
-        value = values.get(parameter.name)
-        if value is None:
-            value = parameter.default
-        if value is None:
-            result[parameter.name] = None
-            continue
-        if not isinstance(value, str) and not (parameter.type == "date" and hasattr(value, "year")):
-            raise BriefingParameterError(f"parameter {parameter.name!r} must be text, got "
-                                         f"{type(value).__name__} {value!r}")
-        try:
-            if parameter.type == "date":
-                first, last = parameter.valid(ds)
-                when = checks.timestamp("date", value)
-                checks.within("date", when, checks.timestamp("first", first),
-                              checks.timestamp("last", last), "the briefings")
-                result[parameter.name] = str(when.date())
-            else:
-                result[parameter.name] = checks.choice(parameter.type, value, parameter.valid(ds))
-        except ValueError as error:
-            raise BriefingParameterError(f"parameter {parameter.name!r}: {error}") from None
-    launched = ds.platforms.set_index("platform").loc[result["platform"], "launched"]
-    as_of = result["as_of"] or str(ds.latest.date())
-    if as_of < str(launched.date()):
-        raise BriefingParameterError(f"parameter 'as_of': {as_of} is before {result['platform']} "
-                                     f"launched ({launched.date()})")
-    result["as_of"] = as_of
-    return result
 
 
 def output_name(values: dict) -> str:
@@ -247,7 +160,6 @@ def _render(values: dict, out: Path, data, kernel, timeout: float) -> Path:
 
     from .export import to_html
     from .kernel import KERNEL_MANAGER, KernelFailure
-    from .report import Briefing
 
     name = output_name(values)
     executed = out / EXECUTED / name.replace(".html", ".ipynb")
@@ -271,7 +183,7 @@ def _render(values: dict, out: Path, data, kernel, timeout: float) -> Path:
             raise BriefingFailed(f"{name}: a cell timed out after {timeout:g} s", executed) from None
         except DeadKernelError as error:
             raise BriefingFailed(f"{name}: the kernel failed: {error}", executed) from None
-    title = Briefing.title_for(values["platform"], values["region"], values["as_of"])
+    title = words.title(values["platform"], values["region"], values["as_of"])
     return write_atomic(out / name, to_html(notebook, title))
 
 

@@ -19,9 +19,9 @@ from IPython.display import HTML
 from markupsafe import Markup
 
 from . import __version__, charts, facts, regions, style, words
-from .briefing import validate
 from .data import Dataset
 from .files import write_atomic
+from .params import validate
 from .schema import TABLES
 from .words import when as format_date
 
@@ -72,13 +72,7 @@ class Briefing:
 
     @property
     def title(self) -> str:
-        return self.title_for(self.platform, self.region, self.as_of)
-
-    @staticmethod
-    def title_for(platform: str, region: str | None, as_of) -> str:
-        """'WhatsApp in Latin America: monetization briefing, 28 Jan 2026'."""
-        focus = f" in {region}" if region else ""
-        return f"{platform}{focus}: monetization briefing, {format_date(as_of)}"
+        return words.title(self.platform, self.region, self.as_of)
 
     def _chart(self, size: tuple, draw, *inputs) -> Chart:
         """Draw ``draw(ds, *inputs, ax=...)`` on a new figure, or reuse the identical chart drawn before.

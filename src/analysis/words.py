@@ -36,6 +36,12 @@ def when(date, precision: str = "day") -> str:
     return f"{date.day} {date:%b %Y}"
 
 
+def title(platform: str, region: str | None, as_of) -> str:
+    """'WhatsApp in Latin America: monetization briefing, 28 Jan 2026'."""
+    focus = f" in {region}" if region else ""
+    return f"{platform}{focus}: monetization briefing, {when(as_of)}"
+
+
 def duration(years: float) -> str:
     """'7 months', '1.0 year', '3.4 years'."""
     if years < 1:
