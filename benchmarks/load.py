@@ -3,8 +3,9 @@
     python benchmarks/load.py [--scales 10 100 1000] [--repeat 5]
 
 The synthetic tables copy the real rows with fresh keys: sources get new ids, user counts new
-dates (spread between launch and the end of the data), rollouts new event names and regional
-facts new metric names. Countries, platforms, stages and B2B/B2C statements keep their size:
+dates (spread between launch and the end of the data), rollouts new event names, regional
+facts new metric names (each listed in metrics.csv). Countries, platforms, products, stages and
+B2B/B2C statements keep their size:
 their keys are closed sets (ISO codes, the platform list, three stages, one statement per
 region and year). Every synthetic dataset passes the same validation as the real one.
 """
@@ -52,6 +53,10 @@ def scaled(tables: dict[str, pd.DataFrame], factor: int) -> dict[str, pd.DataFra
     regions, copy = repeat(tables["regions"])
     regions["metric"] = regions["metric"] + np.where(copy == 0, "", "_x" + copy.astype(str))
     result["regions"] = regions
+
+    used = tables["metrics"][tables["metrics"]["metric"].isin(tables["regions"]["metric"])]
+    copies = [used.assign(metric=used["metric"] + f"_x{n}") for n in range(1, factor)]
+    result["metrics"] = pd.concat([tables["metrics"], *copies], ignore_index=True)
 
     result["user_counts"] = _user_counts(tables, factor)
     return result
