@@ -13,10 +13,9 @@ from pathlib import Path
 
 import matplotlib as mpl
 import pandas as pd
-from matplotlib.figure import Figure
-
 from IPython.display import HTML
 from markupsafe import Markup
+from matplotlib.figure import Figure
 
 from . import __version__, charts, facts, regions, style, words
 from .data import Dataset
@@ -124,7 +123,7 @@ class Briefing:
         return self.words.users(facts.users(self.ds, self.platform, self.as_of))
 
     def plot_users(self) -> Chart:
-        """The platform's user line beside its owner's and Meta's apps, up to the date."""
+        """The platform's user line beside Meta's apps (the non-peers in platforms.csv), up to the date."""
         counts = self.ds.user_counts
         early = set(counts.loc[(counts["metric"] == "mau") & (counts["date"] <= self.as_of), "platform"].astype(str))
         meta = set(self.ds.platforms.loc[~self.ds.platforms["peer"], "platform"].astype(str))
