@@ -22,7 +22,7 @@ from .data import Dataset
 from .files import write_atomic
 from .params import validate
 from .schema import TABLES
-from .words import when as format_date
+from .formats import when
 
 
 class Chart:
@@ -105,7 +105,7 @@ class Briefing:
     def header(self) -> str:
         """The briefing's title and the 'Parameters used' block."""
         rows = [("Platform", self.platform), ("Region", self.region or "all regions"),
-                ("As of", format_date(self.as_of))]
+                ("As of", when(self.as_of))]
         return (Markup('<h1 class="title">{}</h1>').format(self.title)
                 + Markup('<div class="parameters"><h4>Parameters used</h4>{}</div>').format(
                     self.words.m.pairs(rows, css="parameters")))
@@ -181,7 +181,7 @@ class Briefing:
         """Where the figures come from and how current the data is."""
         return Markup('<footer class="provenance">Compiled from the public reports listed above. '
                       "Data current to {}. Analysis version {}.</footer>").format(
-                          format_date(self.ds.latest), __version__)
+                          when(self.ds.latest), __version__)
 
 
 def _stages_chart(ds, as_of, region, *, ax):

@@ -14,6 +14,8 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import text_to_path
 from matplotlib.ticker import FuncFormatter
 
+from .formats import amount, when
+
 PLATFORM_COLORS = {
     "Facebook": "#1877F2",
     "Instagram": "#C13584",
@@ -112,32 +114,11 @@ def platform_color(platform) -> str:
 
 def format_users(millions: float, *, suffix: str = " users") -> str:
     """1200 -> '1.2 B users', 850 -> '850 M users', 4.7 -> '4.7 M users'."""
-    if pd.isna(millions):
-        return "not reported"
-    if millions >= 999.5:  # what would print as "1000 M" is a billion
-        text = f"{millions / 1000:.2f}".rstrip("0").rstrip(".") + " B"
-    elif millions >= 10:
-        text = f"{millions:.0f} M"
-    else:
-        text = f"{millions:.1f}".rstrip("0").rstrip(".") + " M"
-    return text + suffix
+    return "not reported" if pd.isna(millions) else amount(millions, "millions") + suffix
 
 
-def format_value(value: float, unit: str) -> str:
-    """A regional figure with its unit: '84 %', '120 M', '$10.6 B'."""
-    if unit == "percent":
-        return f"{value:g} %"
-    if unit == "millions":
-        return format_users(value, suffix="")
-    if unit == "usd_billions":
-        return f"${value:g} B"
-    return f"{value:g} {unit}"
-
-
-def format_date(date) -> str:
-    """A date as '2 Nov 2016'."""
-    date = pd.Timestamp(date)
-    return f"{date.day} {date:%b %Y}"
+format_value = amount  # a figure with its unit: '84 %', '120 M', '$10.6 B'
+format_date = when  # '2 Nov 2016'
 
 
 def users_axis(ax, axis: str = "y"):

@@ -11,6 +11,7 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from . import facts
+from .formats import age, amount, duration, ordinal, percent, when
 
 KIND_LABELS = {
     "in_app_ads": "ads shown in the app",
@@ -26,58 +27,15 @@ RETURN_LABELS = {"announced": "announced again", "in test": "in test again", "av
                  "replaced": "replaced"}
 
 
-def when(date, precision: str = "day") -> str:
-    """'2 Nov 2016'; 'Nov 2016' for a month-only date; '2019' for a year."""
-    date = pd.Timestamp(date)
-    if precision == "year":
-        return str(date.year)
-    if precision == "month":
-        return f"{date:%b %Y}"
-    return f"{date.day} {date:%b %Y}"
-
-
 def title(platform: str, region: str | None, as_of) -> str:
     """'WhatsApp in Latin America: monetization briefing, 28 Jan 2026'."""
     focus = f" in {region}" if region else ""
     return f"{platform}{focus}: monetization briefing, {when(as_of)}"
 
 
-def duration(years: float) -> str:
-    """'7 months', '1.0 year', '3.4 years'."""
-    if years < 1:
-        months = max(1, round(years * 12))
-        return f"{months} month{'s' if months != 1 else ''}"
-    return f"{years:.1f} year{'s' if f'{years:.1f}' != '1.0' else ''}"
-
-
-def age(years: float) -> str:
-    """'2 years', 'over 10 years'."""
-    whole = int(years)
-    return f"{'over ' if years - whole >= 0.1 else ''}{whole} year{'s' if whole != 1 else ''}"
-
-
-def amount(value: float, unit: str) -> str:
-    """'1.2 B', '850 M', '84 %', '$10.6 B'."""
-    if unit == "percent":
-        return f"{value:g} %"
-    if unit == "usd_billions":
-        return f"${value:g} B"
-    if value >= 999.5:
-        return f"{value / 1000:.2f}".rstrip("0").rstrip(".") + " B"
-    return f"{value:.0f} M" if value >= 10 else f"{value:.1f}".rstrip("0").rstrip(".") + " M"
-
-
 def figure(f: facts.Figure) -> str:
     """'1.2 B monthly active users'; '84 %' (the label is said elsewhere for a share)."""
     return amount(f.value, f.unit) if f.unit == "percent" else f"{amount(f.value, f.unit)} {f.label}"
-
-
-def percent(rate: float) -> str:
-    return f"{rate:.0%}".replace("%", " %")
-
-
-def ordinal(n: int) -> str:
-    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
 ENV = jinja2.Environment(loader=jinja2.PackageLoader("analysis", "templates/words"), autoescape=True,
