@@ -235,6 +235,7 @@ def test_first_markets_count_events_and_keep_the_earliest(tmp_path):
     row = markets[markets["platform"] == "Messenger"].iloc[0]
     assert (row["region"], row["first_date"], row["first_event"], row["events"]) == (
         "Asia-Pacific", pd.Timestamp("2017-01-01"), "Home ads test", 2)
+    assert row["source_id"] == "src-a"  # the first event's source, not the later expansion's (src-b)
 
 
 def test_first_markets_leave_out_announcements_and_worldwide_only_reach(mini):

@@ -248,11 +248,7 @@ def region(ds: Dataset, platform: str, as_of, region_name=None) -> Region:
         return Region(None, (), (), _regional_figures(ds, platform, None, as_of))
     firsts = rollouts.first_markets(ds)
     firsts = firsts[(firsts["region"] == region_name) & (firsts["first_date"] <= as_of)]
-    first_rows = rollouts.events(ds, kinds=("test", "launch", "expansion"), as_of=as_of)
-    source_of = dict(zip(zip(first_rows["platform"].astype(str), first_rows["event"].astype(str)),
-                         first_rows["source_id"]))
-    first_local = tuple(FirstLocal(str(r.platform), r.first_date, str(r.first_event),
-                                   source_of[(str(r.platform), str(r.first_event))])
+    first_local = tuple(FirstLocal(str(r.platform), r.first_date, str(r.first_event), r.source_id)
                         for r in firsts.itertuples())
     stated = regions.orientation(ds)
     stated = stated[(stated["region"] == region_name) & (stated["year"] <= as_of.year)]
