@@ -293,9 +293,10 @@ def clean_url(url: str) -> str:
 # --- helpers ------------------------------------------------------------------------------
 
 def _figure(ds: Dataset, value, metric, date, source_id, as_of) -> Figure:
+    """A figure in its metric's unit and label; its age on ``as_of`` (0 for a year not yet over)."""
     info = ds.metrics.set_index("metric").loc[str(metric)]
-    return Figure(float(value), str(info["unit"]), str(info["label"]), pd.Timestamp(date), str(source_id),
-                  (pd.Timestamp(as_of) - pd.Timestamp(date)).days / 365.25)
+    age = max(0.0, (pd.Timestamp(as_of) - pd.Timestamp(date)).days / 365.25)
+    return Figure(float(value), str(info["unit"]), str(info["label"]), pd.Timestamp(date), str(source_id), age)
 
 
 def _users_at(ds: Dataset, platform: str, date, as_of) -> Figure | None:
@@ -363,9 +364,8 @@ def _regional_figures(ds: Dataset, platform: str, region_name, as_of) -> tuple[R
     result = []
     for r in newest.sort_values(["region", "country", "metric"]).itertuples():
         place = names.get(r.country, str(r.region)) if pd.notna(r.country) else str(r.region)
-        year_end = pd.Timestamp(year=int(r.year), month=12, day=31)
-        figure = Figure(float(r.value), str(r.unit), str(ds.metrics.set_index("metric").loc[r.metric, "label"]),
-                        year_end, str(r.source_id), max(0.0, (as_of - year_end).days / 365.25))
+        figure = _figure(ds, r.value, r.metric, pd.Timestamp(year=int(r.year), month=12, day=31), r.source_id,
+                         as_of)
         result.append(RegionalFigure(place, None if pd.isna(r.platform) else str(r.platform), figure))
     return tuple(result)
 

@@ -144,20 +144,22 @@ class Briefing:
         """The region's first events, stated B2B/B2C use and newest figures (or the platform's everywhere)."""
         return self.words.region(self.platform, facts.region(self.ds, self.platform, self.as_of, self.region))
 
+    def _users_figures(self) -> pd.DataFrame:
+        """The platform's regional user figures known by the date."""
+        table = self.ds.regions
+        return table[(table["platform"] == self.platform) & (table["metric"] == "users")
+                     & (table["year"] <= self.as_of.year)]
+
     def has_country_users(self) -> bool:
         """Whether the platform has user figures by country by the date (else the chart is left out)."""
-        table = self.ds.regions
-        return bool(((table["platform"] == self.platform) & (table["metric"] == "users")
-                     & table["country"].notna() & (table["year"] <= self.as_of.year)).any())
+        return bool(self._users_figures()["country"].notna().any())
 
     def plot_region(self):
-        """Users of the platform by country up to the date, region first; a sentence if it has none."""
+        """Users of the platform by country up to the date, in the region if it has figures there
+        (else everywhere); a sentence if it has none."""
         if not self.has_country_users():
             return HTML(self.words.no_country_users(self.platform))
-        table = self.ds.regions
-        in_region = bool(self.region) and bool(((table["platform"] == self.platform) & (table["metric"] == "users")
-                                                & (table["region"] == self.region)
-                                                & (table["year"] <= self.as_of.year)).any())
+        in_region = bool(self.region) and bool((self._users_figures()["region"] == self.region).any())
         return self._chart((10, 4.2), _region_chart, self.platform, self.region if in_region else None,
                            self.as_of.year)
 
