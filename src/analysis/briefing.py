@@ -20,7 +20,7 @@ from html import escape
 from multiprocessing import util
 from pathlib import Path
 
-from . import __version__, checks, scratch, stages, words
+from . import __version__, checks, scratch, stages
 from .data import DATA_DIR, Dataset, load
 from .files import FolderBusy, folder_lock, remove_temporaries, replaced_atomically, write_atomic
 from .params import PARAMETERS, BriefingParameterError, validate
@@ -160,6 +160,7 @@ def _render(values: dict, out: Path, data, kernel, timeout: float) -> Path:
 
     from .export import to_html
     from .kernel import KERNEL_MANAGER, KernelFailure
+    from .words import title
 
     name = output_name(values)
     executed = out / EXECUTED / name.replace(".html", ".ipynb")
@@ -183,8 +184,8 @@ def _render(values: dict, out: Path, data, kernel, timeout: float) -> Path:
             raise BriefingFailed(f"{name}: a cell timed out after {timeout:g} s", executed) from None
         except DeadKernelError as error:
             raise BriefingFailed(f"{name}: the kernel failed: {error}", executed) from None
-    title = words.title(values["platform"], values["region"], values["as_of"])
-    return write_atomic(out / name, to_html(notebook, title))
+    page = to_html(notebook, title(values["platform"], values["region"], values["as_of"]))
+    return write_atomic(out / name, page)
 
 
 @dataclass
