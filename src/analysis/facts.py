@@ -7,7 +7,7 @@ nor a sentence of evidence that mentions a later year.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pandas as pd
@@ -149,7 +149,7 @@ class Region:
     region: str | None
     first_local: tuple[FirstLocal, ...]
     orientations: tuple[Orientation, ...]
-    figures: tuple[RegionalFigure, ...] = field(default=())
+    figures: tuple[RegionalFigure, ...]
 
 
 @dataclass(frozen=True)
@@ -234,7 +234,8 @@ def outlook(ds: Dataset, platform: str, as_of, where=None) -> Outlook:
     stage = stages.stage_at(ds, platform, as_of)
     return Outlook(
         open_plans=tuple(o for o in offers if o.state == "announced"),
-        returned=tuple(o for o in offers if o.shelved_before is not None and o.state != "shelved"),
+        returned=tuple(o for o in offers if o.shelved_before is not None
+                       and o.state in ("announced", "in test", "available")),
         replaced=tuple(o for o in offers if o.state == "replaced"),
         shelved=tuple(o for o in offers if o.state == "shelved"),
         next_stage=stage + 1 if stage < 3 else None)

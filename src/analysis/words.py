@@ -23,8 +23,7 @@ KIND_LABELS = {
 }
 EVENT_KIND_LABELS = {"announcement": "announced", "test": "test", "launch": "launch",
                      "expansion": "expansion", "shelved": "shelved"}
-RETURN_LABELS = {"announced": "announced again", "in test": "in test again", "available": "available again",
-                 "replaced": "replaced"}
+RETURN_LABELS = {"announced": "announced again", "in test": "in test again", "available": "available again"}
 
 
 def title(platform: str, region: str | None, as_of) -> str:
