@@ -29,7 +29,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import analysis
-from analysis import briefing
+from analysis.briefing import batch, run
 
 GOAL_SHELL_RATIO = 20
 GOAL_POOL_RATIO = 3
@@ -37,7 +37,7 @@ BIN = Path(sys.executable).parent
 
 
 def stem(values: dict) -> str:
-    return briefing.output_name(values).removesuffix(".html")
+    return run.output_name(values).removesuffix(".html")
 
 
 WAY_TIMEOUT = 3600  # seconds one way may take for the whole grid before the benchmark stops
@@ -50,9 +50,9 @@ def shell_loop(grid: list[dict], out: Path, data, workers: int) -> None:
         executed = shlex.quote(str(out / f"{stem(values)}.ipynb"))
         parameters = [f"-p {name} {shlex.quote(str(value))}"
                       for name, value in {**values, "data": data}.items() if value is not None]
-        lines.append(f"papermill {shlex.quote(str(briefing.TEMPLATE))} {executed} -k python3 "
-                     f"--cwd {shlex.quote(str(briefing.TEMPLATE.parent))} --no-progress-bar "
-                     f"--execution-timeout {briefing.TIMEOUT} --start-timeout {briefing.START_TIMEOUT} "
+        lines.append(f"papermill {shlex.quote(str(run.TEMPLATE))} {executed} -k python3 "
+                     f"--cwd {shlex.quote(str(run.TEMPLATE.parent))} --no-progress-bar "
+                     f"--execution-timeout {run.TIMEOUT} --start-timeout {run.START_TIMEOUT} "
                      + " ".join(parameters))
         lines.append(f"jupyter nbconvert --to html --no-input {executed}")
     environment = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
@@ -66,9 +66,9 @@ def papermill_then_nbconvert(values: dict, out: Path, data) -> None:
     from nbconvert import HTMLExporter
 
     notebook = papermill.execute_notebook(
-        str(briefing.TEMPLATE), str(out / f"{stem(values)}.ipynb"), parameters={**values, "data": data},
-        kernel_name="python3", progress_bar=False, cwd=str(briefing.TEMPLATE.parent),
-        execution_timeout=briefing.TIMEOUT, start_timeout=briefing.START_TIMEOUT)
+        str(run.TEMPLATE), str(out / f"{stem(values)}.ipynb"), parameters={**values, "data": data},
+        kernel_name="python3", progress_bar=False, cwd=str(run.TEMPLATE.parent),
+        execution_timeout=run.TIMEOUT, start_timeout=run.START_TIMEOUT)
     html, _ = HTMLExporter(exclude_input=True).from_notebook_node(notebook)
     (out / f"{stem(values)}.html").write_text(html, encoding="utf-8")
 
@@ -126,7 +126,7 @@ def main(argv=None) -> int:
                         help="runs of briefing --all; the median is shown (default 3)")
     args = parser.parse_args(argv)
 
-    grid = briefing.grid(analysis.load(args.data))
+    grid = batch.grid(analysis.load(args.data))
     print(f"grid: {len(grid)} briefings; {args.workers} workers; {machine()}")
     results = {}
     for label, way in WAYS.items():

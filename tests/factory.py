@@ -8,7 +8,7 @@ import signal
 import nbformat
 
 import analysis
-from analysis import briefing
+from analysis.briefing import cli, run
 from analysis.schema import TABLES_BY_NAME
 
 BASE = {
@@ -126,7 +126,7 @@ def _metrics(regions):
 
 def template_with(source, path):
     """Write the briefing template with a code cell ``source`` right after its setup cell."""
-    template = nbformat.read(briefing.TEMPLATE, as_version=4)
+    template = nbformat.read(run.TEMPLATE, as_version=4)
     setup = next(i for i, c in enumerate(template.cells) if "analysis.load(" in c.source)
     template.cells.insert(setup + 1, nbformat.v4.new_code_cell(source))
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -141,7 +141,7 @@ def run_main(argv):
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
-                status = briefing.main([str(a) for a in argv])
+                status = cli.main([str(a) for a in argv])
             except SystemExit as stop:  # argparse
                 status = stop.code
     finally:

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis import briefing
+from analysis.briefing import batch as briefing_batch
 from factory import BASE, make_dataset
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
@@ -107,7 +107,7 @@ def pages(batch, grid, out, missing=0):
 
 
 def test_timed_runs_a_way_repeat_times_on_the_whole_grid(batch, tiny):
-    grid = briefing.grid(analysis.load(tiny))
+    grid = briefing_batch.grid(analysis.load(tiny))
     runs = []
 
     def way(grid, out, data, workers):
@@ -120,7 +120,7 @@ def test_timed_runs_a_way_repeat_times_on_the_whole_grid(batch, tiny):
 
 
 def test_timed_refuses_a_way_that_missed_a_page(batch, tiny):
-    grid = briefing.grid(analysis.load(tiny))
+    grid = briefing_batch.grid(analysis.load(tiny))
 
     def way(grid, out, data, workers):
         pages(batch, grid, out, missing=1)

@@ -27,8 +27,9 @@ import pytest
 from factory import BASE, make_dataset, run_main, template_with
 
 import analysis
-from analysis import briefing, files, stages, words
-from analysis.briefing import PARAMETERS, BriefingParameterError, validate
+from analysis import files, stages, words
+from analysis.briefing import batch as briefing_batch, cli, run
+from analysis.params import PARAMETERS, BriefingParameterError, validate
 from analysis.files import LOCK_NAME
 from analysis.data import DataValidationError
 from analysis.schema import REGIONS
@@ -114,7 +115,7 @@ def no_kernel(monkeypatch):
 def real(tmp_path_factory):
     """One real-data briefing rendered with render_briefing: (html path, html text)."""
     out = tmp_path_factory.mktemp("real") / "reports"
-    path = briefing.render_briefing(REAL["platform"], REAL["region"], REAL["as_of"], out=out)
+    path = run.render_briefing(REAL["platform"], REAL["region"], REAL["as_of"], out=out)
     return path, text_of(path)
 
 
@@ -138,7 +139,7 @@ def hostile(mini, tmp_path_factory):
     """A briefing of the hostile dataset, region Asia-Pacific: (path, html)."""
     folder, _ = mini
     out = tmp_path_factory.mktemp("hostile")
-    path = briefing.render_briefing("Messenger", "Asia-Pacific", out=out, data=folder)
+    path = run.render_briefing("Messenger", "Asia-Pacific", out=out, data=folder)
     return path, text_of(path)
 
 
@@ -152,12 +153,12 @@ def batch(mini, tmp_path_factory):
     leftover.write_text("an interrupted run left this", encoding="utf-8")
     runs = {}
     for name, force in (("first", False), ("rerun", False), ("forced", True)):
-        result = briefing.render_all(out, workers=2, force=force, data=folder, progress=False)
+        result = briefing_batch.render_all(out, workers=2, force=force, data=folder, progress=False)
         runs[name] = {"result": result, "mtimes": mtimes(out),
                       "manifest": json.loads(text_of(out / "manifest.json")),
                       "index": text_of(out / "index.html"),
                       "executed": {p.name: p.stat().st_mtime_ns
-                                   for p in (out / briefing.EXECUTED).glob("*.ipynb")}}
+                                   for p in (out / run.EXECUTED).glob("*.ipynb")}}
     return {"out": out, "leftover": leftover, **runs}
 
 
@@ -170,13 +171,13 @@ def failing_batch(mini, tmp_path_factory):
                            root / "template" / "briefing.ipynb")
 
     out = root / "reports"
-    failed_name = briefing.output_name({"platform": "Messenger", "region": FAILING_REGION,
+    failed_name = run.output_name({"platform": "Messenger", "region": FAILING_REGION,
                                         "as_of": str(ds.latest.date())})
     out.mkdir()
     earlier = "<!DOCTYPE html><title>an earlier good briefing</title>\n"
     (out / failed_name).write_text(earlier, encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(briefing, "TEMPLATE", broken)
+        patch.setattr(run, "TEMPLATE", broken)
         status, stdout, stderr = run_main(["--all", "--data", folder, "--out", out, "--workers", "2"])
     return {"status": status, "stdout": stdout, "stderr": stderr, "out": out,
             "failed_name": failed_name, "earlier": earlier,
@@ -247,31 +248,31 @@ def test_valid_values_come_from_the_data(ds, mini):
 
 def test_grid_is_every_platform_with_stages_times_every_region_focus(ds, mini):
     _, small = mini
-    assert briefing.grid(small) == [{"platform": "Messenger", "region": r, "as_of": MINI_LATEST}
+    assert briefing_batch.grid(small) == [{"platform": "Messenger", "region": r, "as_of": MINI_LATEST}
                                     for r in (None, *REGIONS)]
-    full = briefing.grid(ds)
+    full = briefing_batch.grid(ds)
     assert len(full) == len(stages.platforms_with_stages(ds)) * (len(REGIONS) + 1)
-    assert len({briefing.output_name(v) for v in full}) == len(full), "two briefings share a file name"
+    assert len({run.output_name(v) for v in full}) == len(full), "two briefings share a file name"
 
 
 def test_batch_order_changes_platform_and_region_from_one_briefing_to_the_next(ds):
-    jobs = [{"parameters": values} for values in briefing.grid(ds)]
-    order = [job["parameters"] for job in briefing._interleaved(jobs)]
-    assert sorted(map(briefing.output_name, order)) == sorted(briefing.output_name(j["parameters"]) for j in jobs)
+    jobs = [{"parameters": values} for values in briefing_batch.grid(ds)]
+    order = [job["parameters"] for job in briefing_batch._interleaved(jobs)]
+    assert sorted(map(run.output_name, order)) == sorted(run.output_name(j["parameters"]) for j in jobs)
     for before, after in zip(order, order[1:]):
         assert before["platform"] != after["platform"] and before["region"] != after["region"]
 
 
 def test_output_name():
-    assert briefing.output_name(REAL) == "messenger--asia-pacific--2017-07-11.html"
-    assert (briefing.output_name({"platform": "WhatsApp", "region": "Middle East & Africa", "as_of": "2020-01-01"})
+    assert run.output_name(REAL) == "messenger--asia-pacific--2017-07-11.html"
+    assert (run.output_name({"platform": "WhatsApp", "region": "Middle East & Africa", "as_of": "2020-01-01"})
             == "whatsapp--middle-east-africa--2020-01-01.html")
-    assert (briefing.output_name({"platform": "LINE", "region": None, "as_of": "2020-01-01"})
+    assert (run.output_name({"platform": "LINE", "region": None, "as_of": "2020-01-01"})
             == "line--all-regions--2020-01-01.html")
 
 
 def test_notebook_parameter_defaults_equal_the_parameters():
-    found = papermill.inspect_notebook(str(briefing.TEMPLATE))
+    found = papermill.inspect_notebook(str(run.TEMPLATE))
     assert set(found) == {p.name for p in PARAMETERS} | {"data"}
     for parameter in PARAMETERS:
         assert ast.literal_eval(found[parameter.name]["default"]) == parameter.default, parameter.name
@@ -335,7 +336,7 @@ def test_command_data_option_is_never_silently_ignored(tmp_path, mini, no_kernel
 
 def test_command_help_lists_parameters_and_valid_values(capsys, ds):
     with pytest.raises(SystemExit) as stop:
-        briefing.main(["--help"])
+        cli.main(["--help"])
     assert stop.value.code == 0
     text = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
     for option in ("--platform", "--region", "--as-of", "--all", "--out", "--workers", "--force", "--data"):
@@ -352,7 +353,7 @@ def test_command_help_lists_parameters_and_valid_values(capsys, ds):
 def test_command_help_takes_valid_values_from_the_data_folder(capsys, mini):
     folder, _ = mini
     with pytest.raises(SystemExit) as stop:
-        briefing.main(["--data", str(folder), "--help"])
+        cli.main(["--data", str(folder), "--help"])
     assert stop.value.code == 0
     text = " ".join(capsys.readouterr().out.split())
     assert "the platform the briefing is about; one of: Messenger --region" in text
@@ -365,8 +366,8 @@ def test_command_renders_one_briefing_and_prints_its_path(real_cli):
     path = Path(stdout.strip())
     assert path == out / "messenger--asia-pacific--2017-07-11.html"
     assert path.is_file()
-    assert sorted(p.name for p in out.iterdir()) == sorted([briefing.EXECUTED, LOCK_NAME, path.name])
-    assert (out / briefing.EXECUTED / "messenger--asia-pacific--2017-07-11.ipynb").is_file()
+    assert sorted(p.name for p in out.iterdir()) == sorted([run.EXECUTED, LOCK_NAME, path.name])
+    assert (out / run.EXECUTED / "messenger--asia-pacific--2017-07-11.ipynb").is_file()
 
 
 # --- 2. the page of one real briefing ----------------------------------------------------------------
@@ -374,8 +375,8 @@ def test_command_renders_one_briefing_and_prints_its_path(real_cli):
 
 def test_page_shows_no_code(real):
     _, html = real
-    template = nbformat.read(briefing.TEMPLATE, as_version=4)
-    for text in ("analysis.load(", "report.Briefing(", "import analysis", "style.use_theme", "HTML(b.",
+    template = nbformat.read(run.TEMPLATE, as_version=4)
+    for text in ("analysis.load(", "Briefing(", "import analysis", "style.use_theme", "HTML(b.",
                  "b.plot_", 'class="jp-InputArea-editor', 'class="jp-CodeMirrorEditor', 'class="highlight'):
         assert text not in html, text
     for cell in template.cells:
@@ -393,7 +394,7 @@ def test_page_shows_no_parameter_cells(real):
 
 def test_page_shows_no_traceback_stderr_or_warning(real):
     path, html = real
-    executed = nbformat.read(path.parent / briefing.EXECUTED / path.name.replace(".html", ".ipynb"),
+    executed = nbformat.read(path.parent / run.EXECUTED / path.name.replace(".html", ".ipynb"),
                              as_version=4)
     noise = [line.strip() for cell in executed.cells if cell.cell_type == "code"
              for output in cell.outputs if output.output_type == "stream" and output.name == "stderr"
@@ -419,7 +420,7 @@ def test_page_is_self_contained(real):
 def test_every_image_is_embedded(real):
     _, html = real
     images = re.findall(r"<img\b[^>]*>", html)
-    template = nbformat.read(briefing.TEMPLATE, as_version=4)
+    template = nbformat.read(run.TEMPLATE, as_version=4)
     plots = sum("b.plot_" in c.source for c in template.cells)
     assert plots == 4
     # Messenger has no user figures by country: its region section says so instead of a chart
@@ -497,7 +498,7 @@ def test_page_is_small(real):
 
 def test_executed_notebook_is_kept(real):
     path, _ = real
-    executed = path.parent / briefing.EXECUTED / path.name.replace(".html", ".ipynb")
+    executed = path.parent / run.EXECUTED / path.name.replace(".html", ".ipynb")
     book = nbformat.read(executed, as_version=4)
     injected = [c for c in book.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert len(injected) == 1 and 'region = "Asia-Pacific"' in injected[0].source
@@ -570,14 +571,14 @@ def test_same_briefing_twice_is_byte_identical(real, real_cli):
 def test_batch_renders_the_whole_grid(batch, mini):
     _, ds = mini
     out, first = batch["out"], batch["first"]
-    expected = sorted(briefing.output_name(v) for v in briefing.grid(ds))
+    expected = sorted(run.output_name(v) for v in briefing_batch.grid(ds))
     assert len(expected) == 6
     assert sorted(first["mtimes"]) == expected
     assert sorted(p.name for p in out.glob("*.html")) == sorted([*expected, "index.html"])
     assert [e["status"] for e in first["result"].manifest] == ["ok"] * 6
     assert first["result"].failed == []
-    assert sorted((out / briefing.EXECUTED).glob("*.ipynb")) == [
-        out / briefing.EXECUTED / n.replace(".html", ".ipynb") for n in expected]
+    assert sorted((out / run.EXECUTED).glob("*.ipynb")) == [
+        out / run.EXECUTED / n.replace(".html", ".ipynb") for n in expected]
 
 
 def test_batch_writes_a_manifest(batch, mini):
@@ -588,9 +589,9 @@ def test_batch_writes_a_manifest(batch, mini):
     assert [e["output"] for e in manifest] == sorted(e["output"] for e in manifest)
     for entry in manifest:
         assert {"parameters", "output", "status", "seconds", "input_checksum"} <= set(entry)
-        assert entry["output"] == briefing.output_name(entry["parameters"])
+        assert entry["output"] == run.output_name(entry["parameters"])
         assert entry["parameters"] == validate(ds, entry["parameters"])
-        assert entry["input_checksum"] == briefing.input_checksum(ds, entry["parameters"])
+        assert entry["input_checksum"] == run.input_checksum(ds, entry["parameters"])
         assert re.fullmatch(r"[0-9a-f]{64}", entry["input_checksum"])
         assert entry["status"] == "ok" and entry["seconds"] > 0
     assert len({e["input_checksum"] for e in manifest}) == 6
@@ -662,7 +663,7 @@ def test_batch_failure_is_recorded_with_its_executed_notebook(failing_batch):
     assert entry["parameters"]["region"] == FAILING_REGION
     assert "RuntimeError: deliberate failure for the test" in entry["error"]
     executed = Path(entry["executed_notebook"])
-    assert executed == failing_batch["out"] / briefing.EXECUTED / entry["output"].replace(".html", ".ipynb")
+    assert executed == failing_batch["out"] / run.EXECUTED / entry["output"].replace(".html", ".ipynb")
     assert executed.is_file()
     book = nbformat.read(executed, as_version=4)
     errors = [o for c in book.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
@@ -744,7 +745,7 @@ def test_remove_temporaries(tmp_path):
 def test_a_corrupt_manifest_counts_as_none(tmp_path):
     """A corrupt manifest is treated as no manifest (everything is rendered), never a crash."""
     (tmp_path / "manifest.json").write_text("{not json", encoding="utf-8")
-    assert briefing._read_manifest(tmp_path) == {}
+    assert briefing_batch._read_manifest(tmp_path) == {}
     (tmp_path / "manifest.json").write_text('[{"no": "output"}]', encoding="utf-8")
-    assert briefing._read_manifest(tmp_path) == {}
-    assert briefing._read_manifest(tmp_path / "missing") == {}
+    assert briefing_batch._read_manifest(tmp_path) == {}
+    assert briefing_batch._read_manifest(tmp_path / "missing") == {}

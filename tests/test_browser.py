@@ -28,7 +28,7 @@ from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-from analysis import briefing  # noqa: E402
+from analysis.briefing import batch as briefing_batch, run  # noqa: E402
 
 ARGUMENTS = (
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -77,9 +77,9 @@ def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("browser")
     data = root / "data"
     make_dataset(data, **hostile_tables())
-    batch = briefing.render_all(root / "batch", workers=2, data=data, progress=False)
+    batch = briefing_batch.render_all(root / "batch", workers=2, data=data, progress=False)
     assert not batch.failed, batch.failed
-    real = briefing.render_briefing("Messenger", "Asia-Pacific", "2017-07-11", out=root / "real")
+    real = run.render_briefing("Messenger", "Asia-Pacific", "2017-07-11", out=root / "real")
     hostile = root / "batch" / "messenger--asia-pacific--2020-01-01.html"
     assert hostile.is_file()
     return {"briefing": real, "hostile": hostile, "index": batch.index}

@@ -17,7 +17,8 @@ import psutil
 import pytest
 from factory import BASE, make_dataset, run_main, template_with
 
-from analysis import briefing, scratch
+from analysis import scratch
+from analysis.briefing import cli, run
 from analysis.files import LOCK_NAME
 
 SLOW = "import time\ntime.sleep(2)"  # a template cell that keeps a briefing running for a while
@@ -26,7 +27,7 @@ SLOW = "import time\ntime.sleep(2)"  # a template cell that keeps a briefing run
 @pytest.fixture
 def no_kernel(monkeypatch):
     """Fail loudly if anything tries to start a kernel."""
-    from analysis import kernel
+    from analysis.briefing import kernel
 
     def refuse(*args, **kwargs):
         raise AssertionError("a kernel would have started")
@@ -44,9 +45,9 @@ def snapshot(folder: Path) -> dict:
 def existing(tmp_path):
     """An output folder that already holds a good briefing (as bytes that must survive)."""
     out = tmp_path / "reports"
-    (out / briefing.EXECUTED).mkdir(parents=True)
+    (out / run.EXECUTED).mkdir(parents=True)
     (out / "whatsapp--all-regions--2020-01-01.html").write_text("<p>good</p>")
-    (out / briefing.EXECUTED / "whatsapp--all-regions--2020-01-01.ipynb").write_text("{}")
+    (out / run.EXECUTED / "whatsapp--all-regions--2020-01-01.ipynb").write_text("{}")
     return out
 
 
@@ -112,7 +113,7 @@ def test_a_read_only_output_folder_is_refused_before_any_kernel(tmp_path, monkey
     out.mkdir()
     out.chmod(0o555)
     if os.geteuid() == 0:  # root may write anywhere: let the check see what another user would
-        monkeypatch.setattr(briefing.os, "access", lambda path, mode: Path(path) != out)
+        monkeypatch.setattr(run.os, "access", lambda path, mode: Path(path) != out)
     status, _, stderr = run_main(["--platform", "WhatsApp", "--out", out])
     assert status == 2
     assert stderr == f"briefing: --out {out}: {out} is not writable\n"
@@ -137,8 +138,8 @@ def slow_template(tmp_path_factory):
 
 def start(template, *argv, **popen):
     """The command in a new process, rendering with ``template``."""
-    code = ("import sys; from pathlib import Path; from analysis import briefing; "
-            "briefing.TEMPLATE = Path(sys.argv[1]); sys.exit(briefing.main(sys.argv[2:]))")
+    code = ("import sys; from pathlib import Path; from analysis.briefing import cli, run; "
+            "run.TEMPLATE = Path(sys.argv[1]); sys.exit(cli.main(sys.argv[2:]))")
     return subprocess.Popen([sys.executable, "-c", code, str(template), *map(str, argv)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
 
@@ -241,11 +242,11 @@ def test_a_full_disk_keeps_the_earlier_files_and_leaves_no_partial_one(limit, tm
     """A file size limit stands in for a full disk: every write past it fails."""
     out = tmp_path / "out"
     name = "messenger--asia-pacific--2017-07-11"
-    (out / briefing.EXECUTED).mkdir(parents=True)
+    (out / run.EXECUTED).mkdir(parents=True)
     (out / f"{name}.html").write_text("<p>the earlier page</p>")
-    (out / briefing.EXECUTED / f"{name}.ipynb").write_text('{"earlier": true}')
+    (out / run.EXECUTED / f"{name}.ipynb").write_text('{"earlier": true}')
     before = snapshot(out)
-    process = start(briefing.TEMPLATE, "--platform", "Messenger", "--region", "Asia-Pacific",
+    process = start(run.TEMPLATE, "--platform", "Messenger", "--region", "Asia-Pacific",
                     "--as-of", "2017-07-11", "--out", out, preexec_fn=_small_files(limit))
     _, stderr = process.communicate(timeout=240)
     assert process.returncode == 1, stderr

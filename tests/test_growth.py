@@ -8,6 +8,7 @@ has registered-account figures.
 
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 from factory import make_dataset
@@ -271,3 +272,16 @@ def test_mau_on_refuses_dates_not_written_yyyy_mm_dd(ds):
         growth.mau_on(ds, ["Messenger"], ["01.02.2017"])
     assert growth.mau_on(ds, ["Messenger"], ["2017-02-01"])[0] == pytest.approx(
         growth.mau_at(ds, "Messenger", "2017-02-01"))
+
+
+def test_mau_on_gives_what_mau_at_gives(ds):
+    platforms, dates, expected = [], [], []
+    for platform in ds.platform_names:
+        for date in ds.user_counts["date"].drop_duplicates().sort_values()[::7]:
+            platforms.append(platform)
+            dates.append(date)
+            try:
+                expected.append(growth.mau_at(ds, platform, date))
+            except ValueError:
+                expected.append(np.nan)
+    np.testing.assert_array_equal(growth.mau_on(ds, platforms, dates), np.array(expected))

@@ -14,7 +14,7 @@ import zmq.asyncio
 from jupyter_client.session import Session
 from jupyter_core.utils import ensure_event_loop, run_sync
 
-from analysis.kernel import KERNEL_MANAGER, KernelFailure, PollingChannel, WarmKernel
+from analysis.briefing.kernel import KERNEL_MANAGER, KernelFailure, PollingChannel, WarmKernel
 
 
 def notebook(folder, name, *cells, parameters="value = None"):

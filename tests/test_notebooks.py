@@ -22,7 +22,7 @@ import pytest
 
 import analysis
 from analysis import narrative, regions, stages, words
-from analysis.kernel import KERNEL_MANAGER
+from analysis.briefing.kernel import KERNEL_MANAGER
 from analysis.style import format_date, format_users
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -428,7 +428,7 @@ def _peers(shown, p, ds):
 
 
 def _briefing(shown, p, ds):
-    header = shown.one("report.Briefing(", "text/html")
+    header = shown.one("Briefing(", "text/html")
     assert f"<h1 class=\"title\">{words.title(p['platform'], None, _as_of(p, ds))}</h1>" in header
     alts = [o["data"]["text/plain"] for c in shown.cells for o in c.outputs if "image/png" in o.get("data", {})]
     assert alts and all(a.startswith("Chart: ") and "data/sources.csv" not in a for a in alts)

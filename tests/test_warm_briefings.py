@@ -5,7 +5,7 @@ import json
 import nbformat
 import pytest
 
-from analysis import briefing
+from analysis.briefing import batch, cli, run
 from factory import make_dataset, template_with
 
 HANGING_REGION = "Europe"
@@ -15,8 +15,8 @@ HANGING_REGION = "Europe"
 def both_ways(tmp_path_factory):
     """The real grid rendered with warm kernels and with a new kernel per briefing."""
     root = tmp_path_factory.mktemp("both-ways")
-    warm = briefing.render_all(root / "warm", workers=2, progress=False)
-    fresh = briefing.render_all(root / "fresh", workers=2, progress=False, fresh_kernels=True)
+    warm = batch.render_all(root / "warm", workers=2, progress=False)
+    fresh = batch.render_all(root / "fresh", workers=2, progress=False, fresh_kernels=True)
     return root, warm, fresh
 
 
@@ -25,7 +25,7 @@ def both_ways(tmp_path_factory):
 @pytest.mark.timeout(900)
 def test_warm_and_fresh_kernels_render_the_same_grid(both_ways, ds):
     _, warm, fresh = both_ways
-    expected = sorted(briefing.output_name(values) for values in briefing.grid(ds))
+    expected = sorted(run.output_name(values) for values in batch.grid(ds))
     for result in (warm, fresh):
         assert sorted(entry["output"] for entry in result.manifest) == expected
         assert {entry["status"] for entry in result.manifest} == {"ok"}
@@ -48,8 +48,8 @@ def hanging_batch(tmp_path_factory):
     stuck = template_with(f'if region == "{HANGING_REGION}":\n    import time\n    time.sleep(600)',
                           root / "template" / "briefing.ipynb")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(briefing, "TEMPLATE", stuck)
-        result = briefing.render_all(root / "reports", workers=2, data=folder, progress=False, timeout=5)
+        patch.setattr(run, "TEMPLATE", stuck)
+        result = batch.render_all(root / "reports", workers=2, data=folder, progress=False, timeout=5)
     return result
 
 
@@ -73,15 +73,15 @@ def test_the_briefings_after_a_stuck_one_still_render(hanging_batch):
 @pytest.mark.parametrize("value", ["0", "-3", "nan", "inf"])
 def test_command_refuses_a_timeout_that_is_not_positive(tmp_path, capsys, value):
     out = tmp_path / "reports"
-    assert briefing.main(["--platform", "WhatsApp", "--timeout", value, "--out", str(out)]) == 2
+    assert cli.main(["--platform", "WhatsApp", "--timeout", value, "--out", str(out)]) == 2
     assert "--timeout must be a finite number of seconds above 0" in capsys.readouterr().err
     assert not out.exists()
 
 
 def test_a_stuck_briefing_in_a_new_kernel_is_stopped_too(tmp_path, monkeypatch):
     stuck = template_with("import time\ntime.sleep(600)", tmp_path / "briefing.ipynb")
-    monkeypatch.setattr(briefing, "TEMPLATE", stuck)
+    monkeypatch.setattr(run, "TEMPLATE", stuck)
     values = {"platform": "WhatsApp", "region": None, "as_of": "2020-01-01"}
-    with pytest.raises(briefing.BriefingFailed, match="a cell timed out after 4 s"):
-        briefing._render(values, tmp_path / "out", None, None, timeout=4)
-    assert not (tmp_path / "out" / briefing.output_name(values)).exists()
+    with pytest.raises(run.BriefingFailed, match="a cell timed out after 4 s"):
+        run.render_in(values, tmp_path / "out", None, None, timeout=4)
+    assert not (tmp_path / "out" / run.output_name(values)).exists()

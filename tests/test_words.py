@@ -7,7 +7,7 @@ import pytest
 
 import analysis
 from analysis import facts, stages, words
-from analysis.report import Briefing
+from analysis.briefing.content import Briefing
 
 T = pd.Timestamp
 AS_OF = T("2019-06-30")

@@ -31,12 +31,12 @@ from papermill.engines import Engine, papermill_engines
 from papermill.log import logger
 from traitlets import Type
 
-from . import scratch
-from .files import write_atomic
+from .. import scratch
+from ..files import write_atomic
 
 ENGINE = "warm-kernel"
 KERNEL_NAME = "python3"
-KERNEL_MANAGER = "analysis.kernel.PollingKernelManager"  # for papermill's kernel_manager_class
+KERNEL_MANAGER = "analysis.briefing.kernel.PollingKernelManager"  # for papermill's kernel_manager_class
 POLL_SECONDS = 0.5  # the longest single wait for a kernel message
 
 
@@ -122,7 +122,7 @@ class WarmKernel:
         deadline = time.monotonic() + timeout if timeout else None
         self.notebook = None
         try:
-            self._call("import analysis.kernelstate; analysis.kernelstate.reset()", self.startup_timeout)
+            self._call("import analysis.briefing.kernelstate; analysis.briefing.kernelstate.reset()", self.startup_timeout)
             return papermill.execute_notebook(
                 str(notebook), str(output), parameters=parameters, engine_name=ENGINE,
                 kernel_name=KERNEL_NAME, progress_bar=False, request_save_on_cell_execute=False,
@@ -193,7 +193,7 @@ class WarmKernel:
             self._kc = self._km.client()
             self._kc.start_channels()
             run_sync(self._kc.wait_for_ready)(timeout=self.startup_timeout)
-            self._call(f"import analysis.kernelstate; analysis.kernelstate.prepare({self.preload!r})",
+            self._call(f"import analysis.briefing.kernelstate; analysis.briefing.kernelstate.prepare({self.preload!r})",
                        self.startup_timeout)
             if self.setup:
                 self._call(self.setup, self.startup_timeout)

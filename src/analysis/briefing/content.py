@@ -2,65 +2,31 @@
 
 from __future__ import annotations
 
-import base64
 import functools
-import hashlib
 import io
-import json
-import pickle
-import time
-from pathlib import Path
 
-import matplotlib as mpl
 import pandas as pd
 from IPython.display import HTML
 from markupsafe import Markup
 from matplotlib.figure import Figure
 
-from . import __version__, charts, facts, regions, style, words
-from .data import Dataset
-from .files import write_atomic
-from .params import validate
-from .schema import TABLES
-from .formats import when
-
-
-class Chart:
-    """A rendered chart: PNG bytes and a text alternative; Jupyter shows it as an image."""
-
-    def __init__(self, png: bytes, alt: str):
-        self.png, self.alt = png, alt
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"image/png": base64.b64encode(self.png).decode("ascii"), "text/plain": self.alt}
-
-    def __repr__(self):
-        return f"<Chart: {self.alt}>"
-
-
-# Rendered charts by everything they are drawn from (see Briefing._chart): a chart that several
-# briefings share is drawn once per process. The oldest are dropped beyond _CHARTS_KEPT.
-_CHARTS: dict[tuple, Chart] = {}
-_CHARTS_KEPT = 64
-_SHARED: list[Path] = []  # the folder set by share_charts, if any
-_SHARED_WAIT = 30  # seconds to wait for a chart another process is rendering
-
-
-def share_charts(folder) -> None:
-    """Also keep rendered charts in ``folder``, where other processes drawing the same charts
-    (the workers of a batch) find them instead of drawing them again."""
-    _SHARED[:] = [Path(folder)]
+from .. import __version__, charts, facts, regions, style, words
+from ..data import Dataset
+from ..formats import when
+from ..params import validate
+from .chartcache import CHARTS, Chart, ChartCache, fingerprint, settings
 
 
 class Briefing:
     """Computes each section of a briefing and keeps the sources it cites, in order."""
 
-    def __init__(self, ds: Dataset, platform: str, region: str | None = None, as_of=None):
+    def __init__(self, ds: Dataset, platform: str, region: str | None = None, as_of=None, *,
+                 cache: ChartCache = CHARTS):
         checked = validate(ds, {"platform": platform, "region": region, "as_of": as_of})
         self.ds, self.platform, self.region = ds, checked["platform"], checked["region"]
         self.as_of = pd.Timestamp(checked["as_of"])
         self.words = words.Words(words.Html(words.Citations()), self.as_of)
-        self._content = _fingerprint(ds)
+        self.cache, self._content = cache, fingerprint(ds)
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -77,17 +43,11 @@ class Briefing:
         """Draw ``draw(ds, *inputs, ax=...)`` on a new figure, or reuse the identical chart drawn before.
 
         A chart is identified by the data's content, the drawing function, its inputs, the
-        figure size and the matplotlib settings; the figure is not pyplot's, so nothing is left open.
+        figure size and the matplotlib settings, and kept in ``cache`` (by default the process's
+        ``chartcache.CHARTS``); the figure is not pyplot's, so nothing is left open.
         """
-        key = (self._content, draw.__qualname__, inputs, size, _settings())
-        chart = _CHARTS.get(key)
-        if chart is None:
-            render = functools.partial(self._render, size, draw, inputs)
-            chart = _shared_chart(key, render) if _SHARED else render()
-            if len(_CHARTS) >= _CHARTS_KEPT:
-                del _CHARTS[next(iter(_CHARTS))]
-            _CHARTS[key] = chart
-        return chart
+        key = (self._content, draw.__qualname__, inputs, size, settings())
+        return self.cache.get(key, functools.partial(self._render, size, draw, inputs))
 
     def _render(self, size: tuple, draw, inputs: tuple) -> Chart:
         """The chart drawn on a new figure, as PNG, with its title and source note as text alternative."""
@@ -205,52 +165,3 @@ def _region_chart(ds, platform, region, year, *, ax):
 
 def _peers_chart(ds, as_of, *, ax):
     charts.peer_comparison(ds, as_of=as_of, ax=ax)
-
-
-def _fingerprint(ds: Dataset) -> str:
-    """A digest of every table as it is now (not as it was read).
-
-    The pickled columns fix a table's content, whatever the frame's internal layout, and the
-    same tables loaded in two processes pickle alike: about six times faster than hashing every
-    value with pandas.
-    """
-    digest = hashlib.sha256()
-    for table in TABLES:
-        frame = getattr(ds, table.name)
-        digest.update(pickle.dumps((frame.index, [(name, frame[name].array) for name in frame.columns]),
-                                   protocol=5))
-    return digest.hexdigest()
-
-
-def _settings() -> str:
-    """The matplotlib settings a chart is drawn with, as one digest (the same in every process)."""
-    text = repr(sorted((key, repr(value)) for key, value in mpl.rcParams.items()))
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _shared_chart(key: tuple, render) -> Chart:
-    """The chart in the shared folder, or ``render()``'s, left there for the other processes.
-
-    The process that renders a chart holds a lock on it; the others wait for its result, for
-    at most ``_SHARED_WAIT`` seconds before they render it themselves. The lock is released
-    when its holder finishes or dies.
-    """
-    import fcntl  # POSIX only, like the batch's IPC kernels; a single briefing never gets here
-
-    path = _SHARED[0] / f"{hashlib.sha256(repr(key).encode()).hexdigest()}.json"
-    with open(path.with_suffix(".lock"), "a") as lock:
-        deadline = time.monotonic() + _SHARED_WAIT
-        while True:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    break
-                time.sleep(0.01)
-        if path.exists():
-            stored = json.loads(path.read_text(encoding="utf-8"))
-            return Chart(base64.b64decode(stored["png"]), stored["alt"])
-        chart = render()
-        write_atomic(path, json.dumps({"alt": chart.alt, "png": base64.b64encode(chart.png).decode("ascii")}))
-        return chart

@@ -1,0 +1,119 @@
+"""Rendered charts kept by everything they are drawn from, so that briefings sharing a chart draw it once."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import pickle
+import time
+from pathlib import Path
+
+import matplotlib as mpl
+
+from ..data import Dataset
+from ..files import write_atomic
+from ..schema import TABLES
+
+
+class Chart:
+    """A rendered chart: PNG bytes and a text alternative; Jupyter shows it as an image."""
+
+    def __init__(self, png: bytes, alt: str):
+        self.png, self.alt = png, alt
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"image/png": base64.b64encode(self.png).decode("ascii"), "text/plain": self.alt}
+
+    def __repr__(self):
+        return f"<Chart: {self.alt}>"
+
+
+class ChartCache:
+    """Charts by key, the oldest dropped beyond ``kept``; optionally shared with other processes.
+
+    Parameters
+    ----------
+    kept : int
+        The most charts kept in memory.
+    shared : str or Path, optional
+        A folder where processes drawing the same charts (the workers of a batch) leave them for
+        each other.
+    wait : float
+        Seconds to wait for a chart another process is rendering before rendering it here.
+    """
+
+    def __init__(self, kept: int = 64, shared=None, wait: float = 30):
+        self.kept, self.wait = kept, wait
+        self.shared = Path(shared) if shared is not None else None
+        self._charts: dict[tuple, Chart] = {}
+
+    def share(self, folder) -> None:
+        """Also keep rendered charts in ``folder``, for the other processes drawing the same charts."""
+        self.shared = Path(folder)
+
+    def clear(self) -> None:
+        """Forget the charts kept in memory (the shared folder keeps its own)."""
+        self._charts.clear()
+
+    def get(self, key: tuple, render) -> Chart:
+        """The chart kept under ``key``, else ``render()``'s, kept from now on."""
+        chart = self._charts.get(key)
+        if chart is None:
+            chart = self._from_shared(key, render) if self.shared is not None else render()
+            if len(self._charts) >= self.kept:
+                del self._charts[next(iter(self._charts))]
+            self._charts[key] = chart
+        return chart
+
+    def _from_shared(self, key: tuple, render) -> Chart:
+        """The chart in the shared folder, or ``render()``'s, left there for the other processes.
+
+        The process that renders a chart holds a lock on it; the others wait for its result, for
+        at most ``wait`` seconds before they render it themselves. The lock is released when its
+        holder finishes or dies.
+        """
+        import fcntl  # POSIX only, like the batch's IPC kernels; a single briefing never gets here
+
+        path = self.shared / f"{hashlib.sha256(repr(key).encode()).hexdigest()}.json"
+        with open(path.with_suffix(".lock"), "a") as lock:
+            deadline = time.monotonic() + self.wait
+            while True:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        break
+                    time.sleep(0.01)
+            if path.exists():
+                stored = json.loads(path.read_text(encoding="utf-8"))
+                return Chart(base64.b64decode(stored["png"]), stored["alt"])
+            chart = render()
+            write_atomic(path, json.dumps({"alt": chart.alt,
+                                           "png": base64.b64encode(chart.png).decode("ascii")}))
+            return chart
+
+
+CHARTS = ChartCache()  # the charts of this process; a batch worker's kernel shares it with the others
+
+
+def fingerprint(ds: Dataset) -> str:
+    """A digest of every table as it is now (not as it was read).
+
+    The pickled columns fix a table's content, whatever the frame's internal layout, and the
+    same tables loaded in two processes pickle alike: about six times faster than hashing every
+    value with pandas.
+    """
+    digest = hashlib.sha256()
+    for table in TABLES:
+        frame = getattr(ds, table.name)
+        digest.update(pickle.dumps((frame.index, [(name, frame[name].array) for name in frame.columns]),
+                                   protocol=5))
+    return digest.hexdigest()
+
+
+def settings() -> str:
+    """The matplotlib settings a chart is drawn with, as one digest (the same in every process)."""
+    text = repr(sorted((key, repr(value)) for key, value in mpl.rcParams.items()))
+    return hashlib.sha256(text.encode()).hexdigest()

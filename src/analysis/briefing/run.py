@@ -1,0 +1,157 @@
+"""One briefing: its name, the notebook run in a warm kernel (or a new one), the page written."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+from pathlib import Path
+
+from .. import __version__, scratch
+from ..data import Dataset, load
+from ..files import folder_lock, replaced_atomically, write_atomic
+from ..params import BriefingParameterError, validate
+
+TEMPLATE = Path(__file__).resolve().parents[3] / "notebooks" / "briefing.ipynb"
+EXECUTED = ".executed"  # sub-folder of the output folder that keeps executed notebooks
+PRELOAD = ("analysis.briefing.content", "analysis.charts", "matplotlib.pyplot", "IPython.display")
+TIMEOUT = 300  # seconds a briefing may take before it is stopped
+START_TIMEOUT = 60  # seconds a new kernel may take to start
+
+
+class BriefingFailed(RuntimeError):
+    """The briefing notebook failed; ``executed`` is the executed notebook kept for inspection."""
+
+    def __init__(self, message: str, executed: Path):
+        super().__init__(f"{message} (executed notebook: {executed})")
+        self.executed = executed
+
+
+def output_name(values: dict) -> str:
+    """The file name of a briefing: platform, region (or 'all-regions') and date."""
+    region = (values["region"] or "all regions").lower().replace(" & ", "-").replace(" ", "-")
+    return f"{values['platform'].lower()}--{region}--{values['as_of']}.html"
+
+
+def input_checksum(ds: Dataset, values: dict) -> str:
+    """What a briefing depends on: the data, the template, the package version, the parameters."""
+    digest = hashlib.sha256()
+    for part in (ds.checksum, TEMPLATE.read_bytes().hex(), __version__, json.dumps(values, sort_keys=True)):
+        digest.update(part.encode())
+    return digest.hexdigest()
+
+
+def render_briefing(platform: str, region: str | None = None, as_of=None, *, out="reports",
+                    data: str | Path | None = None, ds: Dataset | None = None,
+                    timeout: float = TIMEOUT) -> Path:
+    """Render one briefing to ``out/<name>.html``.
+
+    Parameters
+    ----------
+    platform, region, as_of
+        The briefing parameters (see ``PARAMETERS``); checked before anything starts.
+    out : str or Path
+        The output folder; the executed notebook is kept in ``out/.executed/``.
+    data : str or Path, optional
+        Another data folder (default: the project's ``data/``).
+    ds : Dataset, optional
+        The already loaded data of ``data``.
+    timeout : float
+        Seconds the notebook may run before it is stopped.
+
+    Returns
+    -------
+    Path
+        The HTML file.
+
+    Raises
+    ------
+    BriefingParameterError
+        Bad parameters: nothing started, nothing written.
+    BriefingFailed
+        The notebook failed or timed out; the HTML is not written, the executed notebook is kept.
+    FolderBusy
+        Another run holds the output folder's lock: nothing started, nothing written.
+    """
+    from .kernel import WarmKernel
+
+    ds = ds if ds is not None else load(data)
+    values = validate(ds, {"platform": platform, "region": region, "as_of": as_of})
+    out = check_output_folder(out, [output_name(values)])
+    check_timeout(timeout)
+    with folder_lock(out):
+        scratch.remove_stale()
+        with WarmKernel(TEMPLATE.parent, preload=PRELOAD, startup_timeout=START_TIMEOUT) as kernel:
+            return render_in(values, out, data, kernel, timeout)
+
+
+def check_output_folder(out, names) -> Path:
+    """Refuse an output folder that briefings named ``names`` cannot be written to.
+
+    Raises
+    ------
+    BriefingParameterError
+        ``out`` or a folder above it is a file, is not writable, or a path would be too long.
+    """
+    out = Path(out)
+    existing = next(p for p in (out.absolute(), *out.absolute().parents) if os.path.lexists(p))
+    if not existing.is_dir():
+        what = "is" if existing == out.absolute() else f"is inside {existing}, which is"
+        raise BriefingParameterError(f"--out {out} {what} not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise BriefingParameterError(f"--out {out}: {existing} is not writable")
+    longest_name = max(len(name.encode()) for name in names) + len(".ipynb")
+    name_max = os.pathconf(existing, "PC_NAME_MAX")
+    for part in (*out.absolute().parts, "x" * longest_name):
+        if len(part.encode()) > name_max:
+            raise BriefingParameterError(f"--out {out}: the name {part[:40]}... is longer than the "
+                                         f"{name_max} bytes a file name may have here")
+    longest_path = out.absolute() / EXECUTED / ("x" * longest_name)
+    if len(str(longest_path).encode()) >= os.pathconf(existing, "PC_PATH_MAX"):
+        raise BriefingParameterError(f"--out {out}: the path is too long for the files it would hold")
+    return out
+
+
+def check_timeout(timeout) -> float:
+    """Refuse a time limit that is not a positive, finite number of seconds."""
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not (
+            math.isfinite(timeout) and timeout > 0):
+        raise BriefingParameterError(f"--timeout must be a finite number of seconds above 0, "
+                                     f"got {timeout!r}")
+    return float(timeout)
+
+
+def render_in(values: dict, out: Path, data, kernel, timeout: float) -> Path:
+    """Run the template in ``kernel`` (a WarmKernel), or in a new kernel if it is None; export it."""
+    import papermill  # heavy: only where a notebook is run
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    from .export import to_html
+    from .kernel import KERNEL_MANAGER, KernelFailure
+    from ..words import title
+
+    name = output_name(values)
+    executed = out / EXECUTED / name.replace(".html", ".ipynb")
+    parameters = {**values, "data": str(data) if data else None}
+    with replaced_atomically(executed) as written:
+        try:
+            if kernel is not None:
+                notebook = kernel.run(TEMPLATE, written, parameters, timeout=timeout)
+            else:
+                notebook = papermill.execute_notebook(
+                    str(TEMPLATE), str(written), parameters=parameters, kernel_name="python3",
+                    kernel_manager_class=KERNEL_MANAGER, progress_bar=False,
+                    cwd=str(TEMPLATE.parent), request_save_on_cell_execute=False,
+                    execution_timeout=timeout, start_timeout=START_TIMEOUT,
+                    shutdown_kernel="immediate")
+        except papermill.PapermillExecutionError as error:
+            raise BriefingFailed(f"{name}: {error.ename}: {error.evalue}", executed) from None
+        except KernelFailure as error:
+            raise BriefingFailed(f"{name}: {error}", executed) from None
+        except CellTimeoutError:  # a new kernel's time limit is per cell
+            raise BriefingFailed(f"{name}: a cell timed out after {timeout:g} s", executed) from None
+        except DeadKernelError as error:
+            raise BriefingFailed(f"{name}: the kernel failed: {error}", executed) from None
+    page = to_html(notebook, title(values["platform"], values["region"], values["as_of"]))
+    return write_atomic(out / name, page)
