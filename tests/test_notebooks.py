@@ -308,7 +308,7 @@ def _as_of(parameters, ds) -> pd.Timestamp:
 
 
 def _paragraph(text: str, platform: str) -> str:
-    found = [p for p in text.split("\n\n") if p.startswith(f"**{platform}**")]
+    found = [p for p in text.split("\n\n") if p.startswith(f"{platform}'s latest reported figure: ")]
     assert len(found) == 1, (platform, text)
     return found[0]
 
@@ -333,13 +333,14 @@ def _user_growth(shown, p, ds):
     for platform in p["platforms"]:
         figures = mau[(mau["platform"] == platform) & (mau["date"] <= as_of)].sort_values("date")
         if figures.empty:
-            assert platform in text.split("\n\n")[-1] or f"**{platform}** had announced no" in text
+            assert f"{platform} had reported no user figure by {format_date(as_of)}." in text
             continue
         last = figures.iloc[-1]  # the latest figure announced by as_of, from the table itself
         paragraph = _paragraph(text, platform)
         assert format_users(last["users_millions"], suffix="") in paragraph
-        assert f"on {format_date(last['date'])}" in paragraph
-    assert _dates(text) and max(_dates(text)) <= as_of
+        assert f"({format_date(last['date'])})" in paragraph
+    said = text.split("Sources:")[0]  # the sources list keeps each source's own date
+    assert _dates(said) and max(_dates(said)) <= as_of
     milestones = shown.table("growth.milestones(")
     expected = analysis.growth.milestones(ds, 1000, p["platforms"])
     assert list(milestones["platform"]) == list(expected["platform"])
@@ -402,11 +403,13 @@ def _regional_comparison(shown, p, ds):
     assert f"*{p['metric'].replace('_', ' ')}* is {table.iloc[0]['label']}: " in largest
     assert largest.endswith(f"of {len(table)} places with figures.")
     summary = shown.markdown("narrative.region_summary(")
-    assert summary == narrative.region_summary(ds, p["region"])
+    as_of = _as_of(p, ds)
+    assert summary == narrative.region_summary(ds, p["region"], as_of)
     assert summary.startswith(f"In **{p['region']}**:")
     firsts = analysis.first_markets(ds)
-    for platform in firsts.loc[firsts["region"] == p["region"], "platform"].astype(str):
-        assert f"- {platform}: first local event on " in summary
+    firsts = firsts[(firsts["region"] == p["region"]) & (firsts["first_date"] <= as_of)]
+    for platform in firsts["platform"].astype(str):
+        assert f"- {platform}: first event on record naming a market in {p['region']}, " in summary
     assert len(shown.table("analysis.orientation(ds)")) == len(analysis.orientation(ds))
     adoption = shown.table("analysis.business_adoption(ds)")
     assert list(adoption.columns) == ["label", "platform", "metric", "value", "unit", "year", "note"]

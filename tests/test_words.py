@@ -52,7 +52,7 @@ def test_users_sentence_states_unit_date_age_and_growth():
     found = facts.Users("Viber", figure(800, date="2014-03-01", age=5.3), facts.Growth(
         T("2013-01-01"), T("2014-03-01"), 0.6, ("src-a", "src-b")))
     html = str(html_words().users(found))
-    assert "Latest reported figure: <strong>800 M monthly active users</strong> (1 Mar 2014)" in html
+    assert "Viber's latest reported figure: <strong>800 M monthly active users</strong> (1 Mar 2014)" in html
     assert "The figure is over 5 years old on 30 Jun 2019: no newer one is on record." in html
     assert "Between 1 Jan 2013 and 1 Mar 2014, monthly users grew by 60 % a year" in html
     assert str(md_words().users(facts.Users("Viber", None, None))) == (
@@ -114,6 +114,16 @@ def test_region_and_peers_sentences():
     peers = str(md_words().peers(facts.PeerPosition("Instagram", 3.1, 1, 8)))
     assert peers.startswith("Instagram took 3.1 years from launch to its first paid tools for businesses, "
                             "the fastest of the 8 platforms")
+
+
+def test_a_region_with_no_local_event_says_so():
+    empty = facts.Region("Europe", (), (), ())
+    assert str(md_words().region_overview(empty)) == "No event on record by 30 Jun 2019 names a market in Europe.\n\n"
+
+
+def test_sources_in_markdown_are_markdown():
+    found = (facts.Source("Pub <x>", "A *title*", T("2019-01-02"), "https://example.org/a?b=1", ()),)
+    assert str(md_words().sources(found)) == "1. Pub &lt;x&gt;: *A \\*title\\**, 2 Jan 2019. <https://example.org/a?b=1>\n"
 
 
 def test_citations_number_sources_in_order_of_first_use():

@@ -7,7 +7,7 @@ nor a sentence of evidence that mentions a later year.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pandas as pd
@@ -241,12 +241,9 @@ def outlook(ds: Dataset, platform: str, as_of, where=None) -> Outlook:
         next_stage=stage + 1 if stage < 3 else None)
 
 
-def region(ds: Dataset, platform: str, as_of, region_name=None) -> Region:
-    """The region's first events aimed at it alone, stated B2B/B2C use and the newest figures, by
-    ``as_of``; without a region, the platform's figures in every place."""
+def region_overview(ds: Dataset, region_name: str, as_of) -> Region:
+    """The region's first events aimed at it alone and its stated B2B/B2C use, by ``as_of``; no figures."""
     as_of = pd.Timestamp(as_of)
-    if region_name is None:
-        return Region(None, (), (), _regional_figures(ds, platform, None, as_of))
     firsts = rollouts.first_markets(ds)
     firsts = firsts[(firsts["region"] == region_name) & (firsts["first_date"] <= as_of)]
     first_local = tuple(FirstLocal(str(r.platform), r.first_date, str(r.first_event), r.source_id)
@@ -255,8 +252,17 @@ def region(ds: Dataset, platform: str, as_of, region_name=None) -> Region:
     stated = stated[(stated["region"] == region_name) & (stated["year"] <= as_of.year)]
     orientations = tuple(Orientation(str(r.platform), str(r.orientation), int(r.year), r.source_id)
                          for r in stated.itertuples())
-    return Region(region_name, first_local, orientations,
-                  _regional_figures(ds, platform, region_name, as_of))
+    return Region(region_name, first_local, orientations, ())
+
+
+def region(ds: Dataset, platform: str, as_of, region_name=None) -> Region:
+    """The region's overview (see ``region_overview``) and the platform's newest figures in it, by
+    ``as_of``; without a region, the platform's figures in every place."""
+    as_of = pd.Timestamp(as_of)
+    figures = _regional_figures(ds, platform, region_name, as_of)
+    if region_name is None:
+        return Region(None, (), (), figures)
+    return replace(region_overview(ds, region_name, as_of), figures=figures)
 
 
 def peer_position(ds: Dataset, platform: str, as_of) -> PeerPosition:

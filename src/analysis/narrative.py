@@ -3,38 +3,20 @@
 from __future__ import annotations
 
 import pandas as pd
+from markupsafe import Markup
 
 from . import checks, facts, growth, peers, regions, rollouts, stages, words
 from .data import Dataset
+from .schema import REGIONS
 from .style import format_date, format_users, format_value
 
 
-def growth_summary(ds: Dataset, platform: str, as_of=None) -> str:
-    """First and latest reported monthly users of a platform (up to ``as_of``), and its billion mark."""
-    figures = growth.reported(ds, platform)
-    if as_of is not None:
-        figures = figures[figures.index <= checks.timestamp("as_of", as_of)]
-        if figures.empty:
-            return f"**{platform}** had announced no monthly user figure by {format_date(as_of)}."
-    first, last = figures.index[0], figures.index[-1]
-    text = (f"**{platform}** announced {format_users(figures.iloc[0], suffix=' monthly users')} "
-            f"on {format_date(first)}")
-    if last != first:
-        text += f" and {format_users(figures.iloc[-1], suffix='')} on {format_date(last)}"
-    if figures.max() >= 1000:
-        text += f"; it passed 1 B around {growth.date_reached(ds, platform, 1000):%B %Y}"
-    return text + "."
-
-
 def growth_summaries(ds: Dataset, platforms=None, as_of=None) -> str:
-    """``growth_summary`` for each platform, one paragraph each; says which have no figures."""
+    """Each platform's newest user figure by ``as_of``, its age and growth, with sources: the
+    briefing's words, in Markdown."""
     selected = checks.choices("platform", platforms, ds.platform_names)
-    with_figures = set(ds.user_counts.loc[ds.user_counts["metric"] == "mau", "platform"].astype(str))
-    paragraphs = [growth_summary(ds, p, as_of) for p in selected if p in with_figures]
-    missing = [p for p in selected if p not in with_figures]
-    if missing:
-        paragraphs.append("No monthly active user figures are published for " + ", ".join(missing) + ".")
-    return "\n\n".join(paragraphs)
+    when = _date(ds, as_of)
+    return _told(ds, when, lambda text: Markup().join(text.users(facts.users(ds, p, when)) for p in selected))
 
 
 def snapshot_list(ds: Dataset, as_of=None, platforms=None) -> str:
@@ -110,21 +92,12 @@ def ads_gap(ds: Dataset) -> str:
     return text + "."
 
 
-def region_summary(ds: Dataset, region: str) -> str:
-    """Monetization events first seen in ``region``, and its B2B/B2C orientation where stated."""
-    firsts = rollouts.first_markets(ds)
-    here = firsts[firsts["region"] == region].sort_values("first_date")
-    lines = [f"In **{region}**:"]
-    for row in here.itertuples():
-        lines.append(f"- {row.platform}: first local event on {format_date(row.first_date)} "
-                     f"({row.first_event}); {row.events} local event(s) in all")
-    if here.empty:
-        lines.append("- no local monetization event in the data; only worldwide ones reached it")
-    stated = regions.orientation(ds)
-    stated = stated[(stated["region"] == region) & stated["country"].isna()]
-    for row in stated.itertuples():
-        lines.append(f"- business use of {row.platform} is mainly **{row.orientation}** ({row.year})")
-    return "\n".join(lines)
+def region_summary(ds: Dataset, region: str, as_of=None) -> str:
+    """The first events on record naming a market in ``region`` and its stated B2B/B2C use by
+    ``as_of``, with sources: the briefing's words, in Markdown."""
+    checks.choice("region", region, REGIONS)
+    when = _date(ds, as_of)
+    return _told(ds, when, lambda text: text.region_overview(facts.region_overview(ds, region, when)))
 
 
 def largest_figure(ds: Dataset, metric: str, platform=None) -> str:
@@ -165,10 +138,19 @@ def market_now(ds: Dataset, platform: str, market=None, as_of=None) -> str:
     The same sentences as the briefing's sections, in Markdown.
     """
     checks.choice("platform", platform, stages.platforms_with_stages(ds))
-    when = checks.timestamp("as_of", as_of) if as_of is not None else ds.latest
-    text = words.Words(words.Md(words.Citations()), when)
+    when = _date(ds, as_of)
     names = dict(zip(ds.countries["country"], ds.countries["name"]))
     place = names.get(market, market) or "all markets"
-    body = (text.market(platform, facts.market(ds, platform, when, market), place)
-            + text.outlook(facts.outlook(ds, platform, when, market)))
-    return str(body + "Sources:\n\n" + text.sources(facts.sources(ds, text.m.citations.cited)))
+    return _told(ds, when, lambda text: text.market(platform, facts.market(ds, platform, when, market), place)
+                 + text.outlook(facts.outlook(ds, platform, when, market)))
+
+
+def _date(ds: Dataset, as_of) -> pd.Timestamp:
+    return checks.timestamp("as_of", as_of) if as_of is not None else ds.latest
+
+
+def _told(ds: Dataset, as_of, tell) -> str:
+    """``tell(words)`` in Markdown for the date, followed by the sources it cited."""
+    text = words.Words(words.Md(words.Citations()), as_of)
+    body, cited = tell(text), text.m.citations.cited
+    return str(body + "Sources:\n\n" + text.sources(facts.sources(ds, cited)) if cited else body).rstrip() + "\n"

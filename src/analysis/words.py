@@ -69,6 +69,12 @@ class Html:
         numbers = self.citations.numbers(source_ids)
         return Markup('<sup class="cite">[{}]</sup>').format(", ".join(map(str, numbers))) if numbers else Markup()
 
+    def emphasis(self, text) -> Markup:
+        return Markup("<em>{}</em>").format(text)
+
+    def link(self, url) -> Markup:
+        return Markup('<a href="{0}" rel="noopener noreferrer">{0}</a>').format(url)
+
     def paragraph(self, text) -> Markup:
         return Markup("<p>{}</p>").format(text)
 
@@ -98,11 +104,17 @@ class Md(Html):
     """Markdown markup for notebook cells; citations are numbered marks too."""
 
     def strong(self, text) -> Markup:
-        return Markup("**{}**").format(text)
+        return Markup("**{}**").format(_emphasis_safe(text))
 
     def cite(self, source_ids) -> Markup:
         numbers = self.citations.numbers(source_ids)
         return Markup(" [{}]").format(", ".join(map(str, numbers))) if numbers else Markup()
+
+    def emphasis(self, text) -> Markup:
+        return Markup("*{}*").format(_emphasis_safe(text))
+
+    def link(self, url) -> Markup:
+        return Markup("<{}>").format(url)
 
     def paragraph(self, text) -> Markup:
         return Markup("{}\n\n").format(text)
@@ -121,6 +133,11 @@ class Md(Html):
         text = line.format(Markup(" | ").join(escape(h) for h in header))
         text += Markup("|{}|\n").format("|".join("---" for _ in header))
         return text + Markup().join(line.format(Markup(" | ").join(escape(v) for v in r)) for r in rows)
+
+
+def _emphasis_safe(text) -> Markup:
+    """``text`` escaped, its Markdown emphasis marks too, so a title's '*' cannot end the emphasis."""
+    return Markup(str(escape(text)).replace("*", "\\*").replace("_", "\\_"))
 
 
 class Words:
@@ -171,14 +188,16 @@ class Words:
             items.append(self.s.next_stage(f.next_stage, facts.STAGE_NAMES[f.next_stage]))
         return self.m.bullets(items) if items else self.m.paragraph(self.s.nothing_open())
 
+    def region_overview(self, f: facts.Region) -> Markup:
+        """The region's first local events and stated B2B/B2C use; says so when it has none."""
+        items = [self.s.first_local(x, f.region) for x in f.first_local]
+        items += [self.s.orientation(o) for o in f.orientations]
+        if not items:
+            return self.m.paragraph(self.s.no_local(f.region, self.as_of))
+        return self.m.paragraph(Markup("In {}:").format(self.m.strong(f.region))) + self.m.bullets(items)
+
     def region(self, platform: str, f: facts.Region) -> Markup:
-        if f.region is None:
-            intro = self.m.paragraph(self.s.no_region(platform))
-        else:
-            items = [self.s.first_local(x, f.region) for x in f.first_local]
-            items += [self.s.orientation(o) for o in f.orientations]
-            intro = self.m.paragraph(Markup("In {}:").format(self.m.strong(f.region))) + self.m.bullets(items) \
-                if items else Markup()
+        intro = self.m.paragraph(self.s.no_region(platform)) if f.region is None else self.region_overview(f)
         if not f.figures:
             return intro + self.m.paragraph(self.s.no_figures(platform, f.region, self.as_of))
         rows = [(r.place, r.platform or "messaging apps", r.figure.label, amount(r.figure.value, r.figure.unit),
