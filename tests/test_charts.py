@@ -281,7 +281,7 @@ def test_regional_comparison_colours_and_labels_each_bar_by_its_own_row(ds, ax):
         row = table.iloc[round(bar.get_y() + bar.get_height() / 2)]
         assert to_hex(bar.get_facecolor()) == to_hex(style.platform_color(row["platform"]))
         assert bar.get_width() == pytest.approx(row["value"])
-    assert [labels[i] for i in range(len(table))] == [style.format_value(v, u)
+    assert [labels[i] for i in range(len(table))] == [style.format_value(v, u, short=True)
                                                        for v, u in zip(table["value"], table["unit"])]
 
 
@@ -623,7 +623,7 @@ def test_user_growth_title_labels_and_axis(mini, ax):
     assert ax.get_ylabel() == "Monthly active users"
     assert ax.get_yscale() == "linear"
     formatter = ax.yaxis.get_major_formatter()
-    assert formatter(1000, 0) == "1 B" and formatter(500, 0) == "500 M"
+    assert formatter(1000, 0) == "1B" and formatter(500, 0) == "500M"
 
 
 def test_user_growth_log_scale(mini, ax):
@@ -731,11 +731,11 @@ def test_users_at_stage_entry_bars(mini, ax):
 
 def test_users_at_stage_entry_labels_legend_title(mini, ax):
     charts.users_at_stage_entry(mini, ax=ax)
-    assert sorted(other_texts(ax)) == sorted(["117 M", "200 M", "1.26 B", "138 M", "801 M"])
+    assert sorted(other_texts(ax)) == sorted(["117M", "200M", "1.26B", "138M", "801M"])
     assert legend_texts(ax) == ["entering stage 2", "entering stage 3"]
     assert ax.get_title() == "Users when each platform entered stages 2 and 3"
     assert ax.get_ylabel() == "Monthly active users"
-    assert ax.yaxis.get_major_formatter()(1500, 0) == "1.5 B"
+    assert ax.yaxis.get_major_formatter()(1500, 0) == "1.5B"
 
 
 def test_users_at_stage_entry_selection_and_note(mini, ax):
@@ -883,7 +883,7 @@ def test_regional_comparison_bars(mini, ax):
     assert [b.get_y() + b.get_height() / 2 for b in bars] == [pytest.approx(0), pytest.approx(1)]
     assert hexes(b.get_facecolor() for b in bars) == [to_hex(C["WhatsApp"])] * 2
     assert tick_texts(ax.get_yticklabels()) == ["India (2019)", "Brazil (2018)"]  # one platform: in the title
-    assert other_texts(ax) == ["400 M", "120 M"]
+    assert other_texts(ax) == ["400M", "120M"]
     assert ax.get_xlabel() == "users (millions)"
     assert ax.get_title() == "Users: WhatsApp"
     assert ax.get_legend() is None
@@ -921,7 +921,7 @@ def test_regional_comparison_region_wide_figure(mini, ax):
     charts.regional_comparison(mini, "business_users", ax=ax)
     assert ax.get_xlabel() == "business users (millions)"
     assert tick_texts(ax.get_yticklabels()) == ["Brazil (2020)", "Europe (2020)"]
-    assert other_texts(ax) == ["30 M", "15 M"]
+    assert other_texts(ax) == ["30M", "15M"]
 
 
 def test_regional_comparison_kwargs_reach_the_bars(mini, ax):

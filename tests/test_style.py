@@ -29,16 +29,16 @@ def _close_figures():
 
 
 @pytest.mark.parametrize("millions, expected", [
-    (1200, "1.2 B users"),
-    (850, "850 M users"),
-    (4.7, "4.7 M users"),
-    (1000, "1 B users"),
-    (1234, "1.23 B users"),
-    (2000, "2 B users"),
-    (10, "10 M users"),
-    (12.4, "12 M users"),
-    (5, "5 M users"),
-    (0.5, "0.5 M users"),
+    (1200, "1.2 billion users"),
+    (850, "850 million users"),
+    (4.7, "4.7 million users"),
+    (1000, "1 billion users"),
+    (1234, "1.23 billion users"),
+    (2000, "2 billion users"),
+    (10, "10 million users"),
+    (12.4, "12 million users"),
+    (5, "5 million users"),
+    (0.5, "500 thousand users"),
 ])
 def test_format_users(millions, expected):
     assert style.format_users(millions) == expected
@@ -50,13 +50,14 @@ def test_format_users_missing_is_not_reported(missing):
 
 
 def test_format_users_suffix():
-    assert style.format_users(850, suffix="") == "850 M"
-    assert style.format_users(1500, suffix=" MAU") == "1.5 B MAU"
+    assert style.format_users(850, suffix="") == "850 million"
+    assert style.format_users(1234, suffix="", short=True) == "1.23B"
+    assert style.format_users(1500, suffix=" MAU") == "1.5 billion MAU"
 
 
 def test_format_users_just_under_a_billion_rounds_to_billions():
-    # 999.6 M rounds to 1000 M: it must read as a billion, not "1000 M"
-    assert style.format_users(999.6) == "1 B users"
+    # 999.6 million rounds to 1000 million: it must read as a billion
+    assert style.format_users(999.6) == "1 billion users"
 
 
 # --- format_value ----------------------------------------------------------------------------
@@ -65,11 +66,11 @@ def test_format_users_just_under_a_billion_rounds_to_billions():
 @pytest.mark.parametrize("value, unit, expected", [
     (84, "percent", "84 %"),
     (12.5, "percent", "12.5 %"),
-    (120, "millions", "120 M"),
-    (1500, "millions", "1.5 B"),
-    (4.7, "millions", "4.7 M"),
-    (10.6, "usd_billions", "$10.6 B"),
-    (3, "usd_billions", "$3 B"),
+    (120, "millions", "120 million"),
+    (1500, "millions", "1.5 billion"),
+    (4.7, "millions", "4.7 million"),
+    (10.6, "usd_billions", "$10.6 billion"),
+    (3, "usd_billions", "$3 billion"),
     (7, "stores", "7 stores"),
 ])
 def test_format_value_per_unit(value, unit, expected):
@@ -127,9 +128,9 @@ def test_users_axis_formats_millions():
     _, ax = plt.subplots()
     style.users_axis(ax)
     formatter = ax.yaxis.get_major_formatter()
-    assert formatter(500, 0) == "500 M"
-    assert formatter(1500, 0) == "1.5 B"
-    assert formatter(2.5, 0) == "2.5 M"
+    assert formatter(500, 0) == "500M"
+    assert formatter(1500, 0) == "1.5B"
+    assert formatter(2.5, 0) == "2.5M"
     assert formatter(0, 0) == "0"
     assert formatter(-100, 0) == "0"
 
@@ -138,7 +139,7 @@ def test_users_axis_on_x_leaves_y_alone():
     _, ax = plt.subplots()
     before = ax.yaxis.get_major_formatter()
     style.users_axis(ax, "x")
-    assert ax.xaxis.get_major_formatter()(1000, 0) == "1 B"
+    assert ax.xaxis.get_major_formatter()(1000, 0) == "1B"
     assert ax.yaxis.get_major_formatter() is before
 
 

@@ -41,18 +41,18 @@ def test_standing_in_html_and_markdown():
     html = str(html_words().standing(STANDING))
     assert html.startswith("<p><strong>WhatsApp</strong> is in <strong>stage 2</strong> (organic business "
                            "interaction) since 1 Jan 2018: 1.5 years by 30 Jun 2019.</p>")
-    assert ("<li>Stage 2 (organic business interaction) from 1 Jan 2018, with about 1.3 B monthly active users: "
+    assert ("<li>Stage 2 (organic business interaction) from 1 Jan 2018, with about 1.3 billion monthly active users: "
             'Business app &lt;b&gt;launched&lt;/b&gt;.<sup class="cite">[1]</sup></li>') in html
     md = str(md_words().standing(STANDING))
     assert md.startswith("**WhatsApp** is in **stage 2** (organic business interaction) since 1 Jan 2018")
-    assert "- Stage 2 (organic business interaction) from 1 Jan 2018, with about 1.3 B monthly active users" in md
+    assert "- Stage 2 (organic business interaction) from 1 Jan 2018, with about 1.3 billion monthly active users" in md
 
 
 def test_users_sentence_states_unit_date_age_and_growth():
     found = facts.Users("Viber", figure(800, date="2014-03-01", age=5.3), facts.Growth(
         T("2013-01-01"), T("2014-03-01"), 0.6, ("src-a", "src-b")))
     html = str(html_words().users(found))
-    assert "Viber's latest reported figure: <strong>800 M monthly active users</strong> (1 Mar 2014)" in html
+    assert "Viber's latest reported figure: <strong>800 million monthly active users</strong> (1 Mar 2014)" in html
     assert "The figure is over 5 years old on 30 Jun 2019: no newer one is on record." in html
     assert "Between 1 Jan 2013 and 1 Mar 2014, monthly users grew by 60 % a year" in html
     assert str(md_words().users(facts.Users("Viber", None, None))) == (
@@ -62,17 +62,17 @@ def test_users_sentence_states_unit_date_age_and_growth():
 def test_users_of_another_metric_say_which():
     found = facts.Users("Threads", figure(150, label="daily active users", date="2019-01-01", age=0.5), None)
     assert ("Threads had reported no monthly active users by 30 Jun 2019; its newest figure then was "
-            "**150 M daily active users** (1 Jan 2019)") in str(md_words().users(found))
+            "**150 million daily active users** (1 Jan 2019)") in str(md_words().users(found))
 
 
 def test_events_table_shows_month_only_dates_as_months():
     found = (facts.Event(T("2018-01-01"), "month", "Business app", "launch", "Business app", "Latin America",
                          True, "src-a"),)
     html = str(html_words().events("WhatsApp", found, "Latin America"))
-    assert "<td>Jan 2018</td><td>Business app</td><td>launch</td>" in html
+    assert "<td>January 2018</td><td>Business app</td><td>launch</td>" in html
     assert '<tr class="in-region">' in html
     md = str(md_words().events("WhatsApp", found, "Latin America"))
-    assert "| Jan 2018 | Business app | launch | Business app | Latin America |  [1] |" in md
+    assert "| January 2018 | Business app | launch | Business app | Latin America |  [1] |" in md
 
 
 def test_market_lists_what_can_be_bought_tested_and_used_free():
@@ -110,7 +110,7 @@ def test_region_and_peers_sentences():
     html = str(html_words().region("WhatsApp", region))
     assert "WhatsApp: first event on record naming a market in Europe, 1 Jan 2018: Business app" in html
     assert "Business use of Facebook is mainly <strong>B2C</strong> (a statement of 2019)" in html
-    assert "<td>Germany</td><td>WhatsApp</td><td>users</td><td>40 M</td><td>2015 (over 3 years old)</td>" in html
+    assert "<td>Germany</td><td>WhatsApp</td><td>users</td><td>40 million</td><td>2015 (over 3 years old)</td>" in html
     peers = str(md_words().peers(facts.PeerPosition("Instagram", 3.1, 1, 8)))
     assert peers.startswith("Instagram took 3.1 years from launch to its first paid tools for businesses, "
                             "the fastest of the 8 platforms")

@@ -250,7 +250,7 @@ def users_at_stage_entry(data, *, platforms=None, sources=None, ax=None, **kwarg
             if "edgecolor" not in options:
                 bar.set_edgecolor(style.platform_color(shown[round(bar.get_x() + bar.get_width() / 2)]))
             bar.set_gid(f"stage-{stage}")
-        ax.bar_label(container, labels=[style.format_users(v, suffix="") for v in container.datavalues],
+        ax.bar_label(container, labels=[style.format_users(v, suffix="", short=True) for v in container.datavalues],
                      fontsize=7, padding=2, parse_math=False)
     _platform_ticks(ax, "x", shown, bold=False)
     style.users_axis(ax)
@@ -355,7 +355,7 @@ def regional_comparison(data, metric: str | None = None, *, platform=None, regio
               for row in table.itertuples()]
     y = np.arange(len(table))
     names = [str(p) if pd.notna(p) else "" for p in table["platform"]]  # "": a figure about no platform
-    texts = [style.format_value(v, u) for v, u in zip(table["value"], table["unit"])]
+    texts = [style.format_value(v, u, short=True) for v, u in zip(table["value"], table["unit"])]
     options = _options(kwargs, Patch, gid="bars")
     color = options.pop("color", None)
     ylabel, before = ax.get_ylabel(), len(ax.containers)

@@ -1,50 +1,68 @@
-"""How numbers and dates read in every text: '1.2 B', '84 %', '2 Nov 2016', 'Nov 2016', '3.4 years'."""
+"""How numbers and dates read in every text, in English or German, from Babel's locale data.
+
+English: '1.2 billion', '84 %', '2 Nov 2016', 'November 2016', '3.4 years'.
+German: '1,2 Mrd.', '84 %', '2. Nov. 2016', 'November 2016', '3,4 Jahre'.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
+from babel.dates import format_date
+from babel.numbers import format_compact_decimal, format_decimal
+from babel.units import format_unit
+
+LANGUAGES = ("en", "de")
+_DAY = {"en": "d MMM y", "de": "d. MMMM y"}
+_OVER = {"en": "over", "de": "über"}
 
 
-def when(date, precision: str = "day") -> str:
-    """'2 Nov 2016'; 'Nov 2016' for a month-only date; '2019' for a year."""
+def when(date, precision: str = "day", lang: str = "en") -> str:
+    """'2 Nov 2016' ('2. November 2016'); 'November 2016' for a month-only date; '2019' for a year."""
     date = pd.Timestamp(date)
     if precision == "year":
         return str(date.year)
-    if precision == "month":
-        return f"{date:%b %Y}"
-    return f"{date.day} {date:%b %Y}"
+    pattern = "MMMM y" if precision == "month" else _DAY[lang]
+    return format_date(date.date(), pattern, locale=lang)
 
 
-def amount(value: float, unit: str) -> str:
-    """'1.2 B', '850 M', '4.7 M' (millions), '84 %', '$10.6 B', else the value and its unit."""
+def amount(value: float, unit: str, lang: str = "en", *, short: bool = False) -> str:
+    """A figure in its unit: '1.14 billion', '250 million' (millions; German '1,14 Mrd.', '250 Mio.'),
+    '84 %', '$10.6 billion' ('10,6 Mrd. US-Dollar'). ``short`` gives '1.14B' for chart ticks."""
     if unit == "percent":
-        return f"{value:g} %"
+        return f"{format_decimal(value, locale=lang)} %"
     if unit == "usd_billions":
-        return f"${value:g} B"
+        figure = _compact(value * 1e9, lang, short)
+        return f"{figure} US-Dollar" if lang == "de" else f"${figure}"
     if unit != "millions":
-        return f"{value:g} {unit}"
-    if value >= 999.5:  # what would print as "1000 M" is a billion
-        return f"{value / 1000:.2f}".rstrip("0").rstrip(".") + " B"
-    return f"{value:.0f} M" if value >= 10 else f"{value:.1f}".rstrip("0").rstrip(".") + " M"
+        return f"{format_decimal(value, locale=lang)} {unit}"
+    rounded = round(value) if value >= 10 else round(value, 1)  # 999.6 million reads as 1 billion
+    return _compact(rounded * 1e6, lang, short)
 
 
-def duration(years: float) -> str:
-    """'7 months', '1.0 year', '3.4 years'."""
+def _compact(number: float, lang: str, short: bool) -> str:
+    form = "short" if short or lang == "de" else "long"
+    return format_compact_decimal(number, format_type=form, locale=lang, fraction_digits=2)
+
+
+def duration(years: float, lang: str = "en") -> str:
+    """'7 months', '1 year', '3.4 years' ('7 Monate', '3,4 Jahre')."""
     if years < 1:
-        months = max(1, round(years * 12))
-        return f"{months} month{'s' if months != 1 else ''}"
-    return f"{years:.1f} year{'s' if f'{years:.1f}' != '1.0' else ''}"
+        return format_unit(max(1, round(years * 12)), "duration-month", length="long", locale=lang)
+    return format_unit(round(years, 1), "duration-year", length="long", locale=lang)
 
 
-def age(years: float) -> str:
-    """'2 years', 'over 10 years'."""
+def age(years: float, lang: str = "en") -> str:
+    """'2 years', 'over 10 years' ('über 10 Jahre')."""
     whole = int(years)
-    return f"{'over ' if years - whole >= 0.1 else ''}{whole} year{'s' if whole != 1 else ''}"
+    text = format_unit(whole, "duration-year", length="long", locale=lang)
+    return f"{_OVER[lang]} {text}" if years - whole >= 0.1 else text
 
 
-def percent(rate: float) -> str:
-    return f"{rate:.0%}".replace("%", " %")
+def percent(rate: float, lang: str = "en") -> str:
+    """0.26 -> '26 %'."""
+    return f"{format_decimal(round(rate * 100), locale=lang)} %"
 
 
 def ordinal(n: int) -> str:
+    """'1st', '22nd' (English; German sentences say 'Platz 3')."""
     return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"

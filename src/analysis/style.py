@@ -112,18 +112,18 @@ def platform_color(platform) -> str:
     return PLATFORM_COLORS.get(str(platform), NO_PLATFORM_COLOR) if pd.notna(platform) else NO_PLATFORM_COLOR
 
 
-def format_users(millions: float, *, suffix: str = " users") -> str:
-    """1200 -> '1.2 B users', 850 -> '850 M users', 4.7 -> '4.7 M users'."""
-    return "not reported" if pd.isna(millions) else amount(millions, "millions") + suffix
+def format_users(millions: float, *, suffix: str = " users", short: bool = False) -> str:
+    """1200 -> '1.2 billion users', 850 -> '850 million users'; ``short``: '1.2B', '850M'."""
+    return "not reported" if pd.isna(millions) else amount(millions, "millions", short=short) + suffix
 
 
-format_value = amount  # a figure with its unit: '84 %', '120 M', '$10.6 B'
+format_value = amount  # a figure with its unit: '84 %', '120 million', '$10.6 billion'
 format_date = when  # '2 Nov 2016'
 
 
 def users_axis(ax, axis: str = "y"):
-    """Label an axis of user counts in millions as '500 M', '1.5 B'."""
-    formatter = FuncFormatter(lambda value, _: format_users(value, suffix="") if value > 0 else "0")
+    """Label an axis of user counts in millions as '500M', '1.5B'."""
+    formatter = FuncFormatter(lambda value, _: format_users(value, suffix="", short=True) if value > 0 else "0")
     getattr(ax, f"{axis}axis").set_major_formatter(formatter)
 
 
