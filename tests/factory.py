@@ -9,7 +9,7 @@ import nbformat
 
 import analysis
 from analysis.briefing import cli, run
-from analysis.schema import TABLES_BY_NAME
+from analysis.schema import DATE_PRECISIONS, TABLES_BY_NAME
 
 BASE = {
     "countries": [
@@ -86,14 +86,16 @@ BASE = {
 def make_dataset(folder, **tables):
     """Write the miniature dataset (with ``tables`` replacing whole tables) and load it.
 
-    Each table is a list of tuples in the schema's column order. Rollouts rows may leave out
-    ``date_precision`` (then "day"). Unless given, ``products`` lists each product of the rollouts
-    (stage 3 products as in-app ads, the others as business tools), and ``metrics`` adds each
-    regional metric missing from BASE, in the row's unit.
+    Each table is a list of tuples in the schema's column order. Rows may leave out the German
+    columns (``event_de``, ``evidence_de``, ``label_de``, ``product_de``): then each is made from
+    the English column before it (see ``GERMAN``). Rollouts rows may leave out ``date_precision``
+    (then "day"). Unless given, ``products`` lists each product of the rollouts (stage 3 products
+    as in-app ads, the others as business tools), and ``metrics`` adds each regional metric
+    missing from BASE, in the row's unit.
     """
     folder.mkdir(parents=True, exist_ok=True)
     tables = {**BASE, **tables}
-    tables["rollouts"] = [_with_precision(row) for row in tables["rollouts"]]
+    tables["rollouts"] = [_rollout(row) for row in tables["rollouts"]]
     tables.setdefault("products", _products(tables["rollouts"]))
     if "metrics" not in tables or tables["metrics"] is BASE["metrics"]:
         tables["metrics"] = _metrics(tables["regions"])
@@ -101,17 +103,41 @@ def make_dataset(folder, **tables):
         with open(folder / f"{name}.csv", "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(TABLES_BY_NAME[name].columns)
-            writer.writerows(rows)
+            writer.writerows(_with_german(name, row) for row in rows)
     return analysis.load(folder)
 
 
-def _with_precision(row):
+# German column: how a row that leaves it out gets it, from the English column before it. The
+# event is marked so that a test can tell which language a page shows; the others stay the same,
+# so that names and sentences match in both languages.
+GERMAN = {
+    "event_de": lambda event: f"DE: {event}",
+    "evidence_de": str,
+    "label_de": str,
+    "product_de": str,
+}
+
+
+def _with_german(name, row):
+    """The row with every German column; those it leaves out are made from the English ones."""
+    columns = TABLES_BY_NAME[name].columns
+    english = [c for c in columns if c not in GERMAN]
+    if len(english) == len(columns) or len(row) != len(english):
+        return row
+    values = dict(zip(english, row))
+    return tuple(GERMAN[c](values[c.removesuffix("_de")]) if c in GERMAN else values[c] for c in columns)
+
+
+def _rollout(row):
+    """A rollouts row with ``date_precision`` ("day" where left out) and ``event_de``."""
     columns = TABLES_BY_NAME["rollouts"].columns
-    return row if len(row) == len(columns) else (row[0], "day", *row[1:])
+    given = len(row) == len(columns) or (len(row) == len(columns) - 1 and row[1] in DATE_PRECISIONS)
+    return _with_german("rollouts", row if given else (row[0], "day", *row[1:]))
 
 
 def _products(rollouts):
-    pairs = dict.fromkeys((row[2], row[5], row[6]) for row in rollouts)
+    at = {c: TABLES_BY_NAME["rollouts"].columns.index(c) for c in ("platform", "product", "stage")}
+    pairs = dict.fromkeys((row[at["platform"]], row[at["product"]], row[at["stage"]]) for row in rollouts)
     return [(platform, product, "in_app_ads" if stage == "3" else "business_tools", "", "", "")
             for platform, product, stage in pairs]
 

@@ -48,6 +48,8 @@ def test_real_data_is_valid_for_frictionless():
         ("regions", "value", "20000", "constraint-error"),
         ("regions", "year", "1066", "constraint-error"),
         ("rollouts", "date", "1989-12-31", "constraint-error"),
+        ("rollouts", "event_de", "", "constraint-error"),
+        ("stages", "evidence_de", "", "constraint-error"),
     ],
 )
 def test_frictionless_rejects_a_defect(data_copy, table, column, value, error_type):

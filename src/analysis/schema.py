@@ -161,6 +161,9 @@ METRICS_TABLE = Table(
         Field("metric", "string", "The metric's name as used in user_counts and regions.", pattern=SNAKE_CASE,
               pattern_meaning="a snake_case name such as 'users'"),
         Field("label", "string", "How a reader sees it, in lower case: 'monthly active users'."),
+        Field("label_de", "string",
+              "The label in German, lower case except nouns, which German capitalises: "
+              "'monatlich aktive Nutzer'."),
         Field("unit", "string", "millions, percent or usd_billions.", categories=UNITS),
         Field("about", "string", "users (how many), reach (what share of people) or business (business use).",
               categories=METRIC_TOPICS),
@@ -191,6 +194,9 @@ PRODUCTS_TABLE = Table(
     (
         _platform(),
         Field("product", "string", "The product's name, as in rollouts.csv."),
+        Field("product_de", "string",
+              "The product's name in German; proper names stay as they are: 'WhatsApp Business API', "
+              "'Click-to-WhatsApp-Anzeigen'."),
         Field("kind", "string",
               "in_app_ads (ads shown in the app), paid_messaging (businesses pay per message or "
               "for reach in chats), paid_business_tools (paid features such as verification), "
@@ -229,6 +235,9 @@ STAGES_TABLE = Table(
               categories=STAGES),
         _date("started", "Date of the first event of the stage."),
         Field("evidence", "string", "What happened, in one sentence."),
+        Field("evidence_de", "string",
+              "The evidence in German: the same sentences, split at the same places and naming the "
+              "same years, so a briefing drops the same sentences in either language."),
         _source_id(),
     ),
     primary_key=("platform", "stage"),
@@ -243,6 +252,7 @@ ROLLOUTS = Table(
               categories=DATE_PRECISIONS),
         _platform(),
         Field("event", "string", "What happened, in a few words."),
+        Field("event_de", "string", "What happened, in a few words, in German."),
         Field("kind", "string", "announcement, test, launch, expansion or shelved.", categories=EVENT_KINDS),
         Field("product", "string", "The ad or business product the event belongs to (products.csv)."),
         Field("stage", "integer", "The stage the event belongs to.", categories=STAGES),
