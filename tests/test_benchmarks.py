@@ -70,13 +70,13 @@ def test_batch_goals_met(batch, tiny, monkeypatch, capsys):
     status, out, calls = run_batch(batch, tiny, monkeypatch, capsys,
                                    {"shell_loop": 100.0, "pool": 15.0, "briefing_all": 4.0})
     assert status == 0
-    assert "grid: 6 briefings; 2 workers; a test machine" in out
-    assert re.search(r"shell loop \(papermill \+ jupyter nbconvert\) +100\.0 s +16\.67 s/briefing", out)
-    assert re.search(r"briefing --all \(warm kernels\) +4\.0 s +0\.67 s/briefing", out)
+    assert "grid: 12 briefings; 2 workers; a test machine" in out
+    assert re.search(r"shell loop \(papermill \+ jupyter nbconvert\) +100\.0 s +8\.33 s/briefing", out)
+    assert re.search(r"briefing --all \(warm kernels\) +4\.0 s +0\.33 s/briefing", out)
     assert "briefing --all is  25.0 x faster than the shell loop (goal >= 20: met)" in out
     assert "briefing --all is   3.8 x faster than the pool (goal >= 3: met)" in out
     # the slow ways run once, the warm one --repeat times (its median counts)
-    assert calls == [("shell_loop", 6, 2, 1), ("pool", 6, 2, 1), ("briefing_all", 6, 2, 5)]
+    assert calls == [("shell_loop", 12, 2, 1), ("pool", 12, 2, 1), ("briefing_all", 12, 2, 5)]
 
 
 def test_batch_a_ratio_on_the_goal_meets_it(batch, tiny, monkeypatch, capsys):
@@ -115,7 +115,7 @@ def test_timed_runs_a_way_repeat_times_on_the_whole_grid(batch, tiny):
         pages(batch, grid, out)
 
     seconds = batch.timed(way, grid, tiny, 2, 3)
-    assert runs == [(6, tiny, 2)] * 3
+    assert runs == [(12, tiny, 2)] * 3
     assert 0 <= seconds < 5
 
 
@@ -125,7 +125,7 @@ def test_timed_refuses_a_way_that_missed_a_page(batch, tiny):
     def way(grid, out, data, workers):
         pages(batch, grid, out, missing=1)
 
-    with pytest.raises(SystemExit, match="wrote 5 pages, not the 6 of the grid"):
+    with pytest.raises(SystemExit, match="wrote 11 pages, not the 12 of the grid"):
         batch.timed(way, grid, tiny, 2, 1)
 
 

@@ -6,7 +6,7 @@ module-scoped fixtures, and many tests assert on each:
 * ``real`` / ``real_cli``: one real-data briefing (Messenger, Asia-Pacific, 11 Jul 2017), rendered
   by ``render_briefing`` and again by ``main([...])`` into another folder (determinism, CLI run);
 * ``hostile``: a briefing of a miniature dataset whose texts carry HTML/JS payloads;
-* ``batch``: ``render_all`` on that miniature dataset (ONE platform with stages, so 6 briefings),
+* ``batch``: ``render_all`` on that miniature dataset (ONE platform with stages, so 6 briefings in each language),
   then a rerun (all skipped) and a forced rerun;
 * ``failing_batch``: ``main(["--all", ...])`` with a template whose Europe briefing raises.
 """
@@ -27,7 +27,7 @@ import pytest
 from factory import BASE, make_dataset, run_main, template_with
 
 import analysis
-from analysis import files, stages, words
+from analysis import files, labels, stages, words
 from analysis.briefing import batch as briefing_batch, cli, run
 from analysis.params import PARAMETERS, BriefingParameterError, validate
 from analysis.files import LOCK_NAME
@@ -35,7 +35,8 @@ from analysis.data import DataValidationError
 from analysis.schema import REGIONS
 from analysis.style import format_date
 
-REAL = {"platform": "Messenger", "region": "Asia-Pacific", "as_of": "2017-07-11"}
+BATCH_SIZE = 12  # the miniature grid: one platform, six region focuses, two languages
+REAL = {"platform": "Messenger", "region": "Asia-Pacific", "as_of": "2017-07-11", "lang": "en"}
 REAL_ARGV = ["--platform", "Messenger", "--region", "Asia-Pacific", "--as-of", "2017-07-11"]
 
 # Payloads carried by the miniature dataset's texts; each must reach the page escaped, never raw.
@@ -178,7 +179,8 @@ def failing_batch(mini, tmp_path_factory):
     (out / failed_name).write_text(earlier, encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(run, "TEMPLATE", broken)
-        status, stdout, stderr = run_main(["--all", "--data", folder, "--out", out, "--workers", "2"])
+        status, stdout, stderr = run_main(["--all", "--lang", "en", "--data", folder, "--out", out,
+                                           "--workers", "2"])
     return {"status": status, "stdout": stdout, "stderr": stderr, "out": out,
             "failed_name": failed_name, "earlier": earlier,
             "manifest": json.loads(text_of(out / "manifest.json"))}
@@ -188,7 +190,8 @@ def failing_batch(mini, tmp_path_factory):
 
 
 def test_validate_fills_the_defaults(ds):
-    assert validate(ds, {}) == {"platform": "WhatsApp", "region": None, "as_of": str(ds.latest.date())}
+    assert validate(ds, {}) == {"platform": "WhatsApp", "region": None, "as_of": str(ds.latest.date()),
+                                "lang": "en"}
     assert validate(ds, {"region": None, "as_of": None})["as_of"] == str(ds.latest.date())
 
 
@@ -248,10 +251,11 @@ def test_valid_values_come_from_the_data(ds, mini):
 
 def test_grid_is_every_platform_with_stages_times_every_region_focus(ds, mini):
     _, small = mini
-    assert briefing_batch.grid(small) == [{"platform": "Messenger", "region": r, "as_of": MINI_LATEST}
-                                    for r in (None, *REGIONS)]
+    assert briefing_batch.grid(small) == [{"platform": "Messenger", "region": r, "as_of": MINI_LATEST, "lang": lang}
+                                          for lang in ("en", "de") for r in (None, *REGIONS)]
+    assert briefing_batch.grid(small, ["de"]) == briefing_batch.grid(small)[len(REGIONS) + 1:]
     full = briefing_batch.grid(ds)
-    assert len(full) == len(stages.platforms_with_stages(ds)) * (len(REGIONS) + 1)
+    assert len(full) == 2 * len(stages.platforms_with_stages(ds)) * (len(REGIONS) + 1)
     assert len({run.output_name(v) for v in full}) == len(full), "two briefings share a file name"
 
 
@@ -450,7 +454,7 @@ def test_page_has_a_table_of_contents_to_its_sections(real):
     ids = re.findall(r'\bid="([^"]+)"', html)
     for target in targets:
         assert ids.count(target) == 1, target
-    assert "Sources" in targets and "Where-the-platform-stands" in targets
+    assert targets == ["standing", "users", "events", "market", "region", "peers", "outlook", "sources"]
 
 
 def test_page_shows_the_parameters_used(real):
@@ -572,10 +576,10 @@ def test_batch_renders_the_whole_grid(batch, mini):
     _, ds = mini
     out, first = batch["out"], batch["first"]
     expected = sorted(run.output_name(v) for v in briefing_batch.grid(ds))
-    assert len(expected) == 6
+    assert len(expected) == BATCH_SIZE
     assert sorted(first["mtimes"]) == expected
     assert sorted(p.name for p in out.glob("*.html")) == sorted([*expected, "index.html"])
-    assert [e["status"] for e in first["result"].manifest] == ["ok"] * 6
+    assert [e["status"] for e in first["result"].manifest] == ["ok"] * BATCH_SIZE
     assert first["result"].failed == []
     assert sorted((out / run.EXECUTED).glob("*.ipynb")) == [
         out / run.EXECUTED / n.replace(".html", ".ipynb") for n in expected]
@@ -594,7 +598,7 @@ def test_batch_writes_a_manifest(batch, mini):
         assert entry["input_checksum"] == run.input_checksum(ds, entry["parameters"])
         assert re.fullmatch(r"[0-9a-f]{64}", entry["input_checksum"])
         assert entry["status"] == "ok" and entry["seconds"] > 0
-    assert len({e["input_checksum"] for e in manifest}) == 6
+    assert len({e["input_checksum"] for e in manifest}) == BATCH_SIZE
 
 
 def test_batch_writes_an_index_linking_every_briefing(batch, mini):
@@ -606,7 +610,8 @@ def test_batch_writes_an_index_linking_every_briefing(batch, mini):
         assert (out / link).is_file()
     assert "<title>Briefings</title>" in html
     assert ds.checksum[:16] in html and analysis.__version__ in html
-    assert "6 briefings" in html
+    assert f"{BATCH_SIZE} briefings" in html
+    assert html.count("<td>German</td>") == html.count("<td>English</td>") == BATCH_SIZE // 2
     assert "<script" not in html and "http" not in html
 
 
@@ -618,9 +623,10 @@ def test_batch_briefings_are_escaped_and_state_their_parameters(batch):
             assert payload not in html and escaped(payload) in html, (name, payload)
         block = re.search(r'<div class="parameters">(.*?)</div>', html, re.S).group(1)
         entry = next(e for e in batch["first"]["manifest"] if e["output"] == name)
-        region = entry["parameters"]["region"] or "all regions"
-        assert f"<th>Region</th><td>{escape(region)}</td>" in block, name
-        assert f"<th>As of</th><td>{format_date(MINI_LATEST)}</td>" in block, name
+        lang, region = entry["parameters"]["lang"], entry["parameters"]["region"]
+        shown = labels.region_name(region, lang) if region else labels.label("all_regions", lang)
+        assert f"<th>Region</th><td>{escape(shown)}</td>" in block, name
+        assert f"<th>{labels.label('as_of', lang)}</th><td>{format_date(MINI_LATEST, lang=lang)}</td>" in block, name
 
 
 def test_batch_removes_temporaries(batch):
@@ -630,8 +636,8 @@ def test_batch_removes_temporaries(batch):
 
 def test_batch_rerun_skips_everything_and_rewrites_nothing(batch):
     first, rerun = batch["first"], batch["rerun"]
-    assert [e["status"] for e in rerun["result"].manifest] == ["skipped"] * 6
-    assert [e["status"] for e in rerun["manifest"]] == ["skipped"] * 6
+    assert [e["status"] for e in rerun["result"].manifest] == ["skipped"] * BATCH_SIZE
+    assert [e["status"] for e in rerun["manifest"]] == ["skipped"] * BATCH_SIZE
     assert [e["input_checksum"] for e in rerun["manifest"]] == [e["input_checksum"] for e in first["manifest"]]
     assert rerun["mtimes"] == first["mtimes"], "a skipped briefing was rewritten"
     assert rerun["executed"] == first["executed"], "a skipped briefing's notebook was run again"
@@ -640,7 +646,7 @@ def test_batch_rerun_skips_everything_and_rewrites_nothing(batch):
 
 def test_batch_force_renders_again(batch):
     rerun, forced = batch["rerun"], batch["forced"]
-    assert [e["status"] for e in forced["result"].manifest] == ["ok"] * 6
+    assert [e["status"] for e in forced["result"].manifest] == ["ok"] * BATCH_SIZE
     assert sorted(forced["mtimes"]) == sorted(rerun["mtimes"])
     for name, mtime in forced["mtimes"].items():
         assert mtime > rerun["mtimes"][name], name

@@ -37,12 +37,13 @@ ARGUMENTS = (
 )
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
-PAGES = ("briefing", "hostile", "index")
+PAGES = ("briefing", "hostile", "german", "index")
 
 COLLECT = """
 const images = [...document.images];
 return {
   title: document.title,
+  lang: document.documentElement.lang,
   h1: [...document.querySelectorAll('h1')].map(h => h.textContent.trim()),
   images: images.map(i => ({complete: i.complete, width: i.naturalWidth, src: i.src.slice(0, 30)})),
   resources: performance.getEntriesByType('resource').map(e => e.name),
@@ -73,7 +74,8 @@ def hostile_tables():
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    """A batch of the miniature dataset (6 briefings and index.html) and one real-data briefing."""
+    """A batch of the miniature dataset (6 briefings in each language and index.html) and one
+    real-data briefing."""
     root = tmp_path_factory.mktemp("browser")
     data = root / "data"
     make_dataset(data, **hostile_tables())
@@ -81,8 +83,9 @@ def site(tmp_path_factory):
     assert not batch.failed, batch.failed
     real = run.render_briefing("Messenger", "Asia-Pacific", "2017-07-11", out=root / "real")
     hostile = root / "batch" / "messenger--asia-pacific--2020-01-01.html"
-    assert hostile.is_file()
-    return {"briefing": real, "hostile": hostile, "index": batch.index}
+    german = root / "batch" / "messenger--asia-pacific--2020-01-01--de.html"
+    assert hostile.is_file() and german.is_file()
+    return {"briefing": real, "hostile": hostile, "german": german, "index": batch.index}
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +148,13 @@ def test_page_renders(page):
     if page["name"] == "index":
         assert seen["title"] == "Briefings"
         assert seen["h1"] == ["Messaging monetization briefings"]
+    elif page["name"] == "german":
+        assert seen["lang"] == "de"
+        assert "Monetarisierungs-Briefing, 1. Januar 2020" in seen["title"]
+        assert seen["h1"] == [seen["title"]]
+        assert "Parameter" in seen["text"] and "Quellen" in seen["text"] and "Sources" not in seen["text"]
     else:
+        assert seen["lang"] == "en"
         assert "monetization briefing, " in seen["title"]
         assert seen["h1"] == [seen["title"]]
         assert "Parameters used" in seen["text"] and "Sources" in seen["text"]
@@ -178,7 +187,7 @@ def test_no_script_runs(page):
     assert page["alert"] is None, f"an alert opened: {page['alert']!r}"
 
 
-@pytest.mark.parametrize("name", ["briefing", "hostile"])
+@pytest.mark.parametrize("name", ["briefing", "hostile", "german"])
 def test_table_of_contents_links_resolve(pages, name):
     seen = pages[name]["seen"]
     assert len(seen["tocTargets"]) >= 7
@@ -194,11 +203,11 @@ def test_hostile_texts_show_as_text(pages):
 def test_index_links_open_briefings(pages, driver):
     index = pages["index"]
     links = index["seen"]["links"]
-    assert len(links) == 6
+    assert len(links) == 12  # 6 briefings in each language
     for link in links:
         assert (Path(index["path"]).parent / link).is_file(), link
     seen = load(driver, Path(index["path"]).parent / links[0])
-    assert "monetization briefing, " in seen["title"]
+    assert "briefing, " in seen["title"].lower() and seen["h1"] == [seen["title"]]
     assert [e for e in driver.get_log("browser") if e["level"] == "SEVERE"] == []
 
 

@@ -378,7 +378,7 @@ def test_stage_progression_of_a_frame_marks_only_the_events_given(mini, ax):
     charts.stage_progression(analysis.stage_entries(mini, "WhatsApp"), events=analysis.events(mini),
                              sources=mini, ax=ax)
     assert sorted(c.get_gid() for c in ax.collections) == ["events-announcement", "events-launch"]
-    assert legend_texts(ax)[3:] == ["announcement", *SHOWN_KINDS]
+    assert legend_texts(ax)[3:] == ["announced", *SHOWN_KINDS]
 
 
 @pytest.mark.parametrize("draw, kwargs, frame", AS_FRAMES)

@@ -93,8 +93,6 @@ def test_german_evidence_has_the_english_sentences_and_years(ds):
         assert _years_by_sentence(row.evidence_de) == _years_by_sentence(row.evidence), row.evidence_de
 
 
-@pytest.mark.xfail(strict=True, reason="facts.known_text ends a sentence at the full stop of a German day "
-                                       "('am 6. Oktober 2010'); remove this mark once it no longer does")
 def test_a_briefing_keeps_the_same_evidence_in_german_as_in_english(ds):
     for row in ds.stages.itertuples():
         for year in range(row.started.year, pd.Timestamp.today().year + 1):

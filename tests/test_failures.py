@@ -202,7 +202,7 @@ def test_kill_9_of_one_briefing_ends_its_kernel_and_the_next_run_removes_its_fol
 
 def test_a_dead_worker_fails_its_briefing_and_the_others_finish(tiny, slow_template, tmp_path):
     out = tmp_path / "out"
-    process = start(slow_template, "--all", "--data", tiny, "--out", out, "--workers", "2")
+    process = start(slow_template, "--all", "--lang", "en", "--data", tiny, "--out", out, "--workers", "2")
     tree = wait_for_kernels(process, 2)
     worker = next(p for p in tree if p.ppid() == process.pid)
     worker.kill()
@@ -217,9 +217,9 @@ def test_a_dead_worker_fails_its_briefing_and_the_others_finish(tiny, slow_templ
 
 def test_a_second_batch_into_the_same_folder_is_refused_while_the_first_runs(tiny, slow_template, tmp_path):
     out = tmp_path / "out"
-    first = start(slow_template, "--all", "--data", tiny, "--out", out, "--workers", "2")
+    first = start(slow_template, "--all", "--lang", "en", "--data", tiny, "--out", out, "--workers", "2")
     wait_for_kernels(first, 1)
-    second = start(slow_template, "--all", "--data", tiny, "--out", out, "--workers", "2")
+    second = start(slow_template, "--all", "--lang", "en", "--data", tiny, "--out", out, "--workers", "2")
     _, stderr = second.communicate(timeout=60)
     assert second.returncode == 2
     assert stderr == f"briefing: another briefing run is writing to {out}; wait until it has finished, " \

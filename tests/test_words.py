@@ -2,11 +2,12 @@
 
 import re
 
+import jinja2
 import pandas as pd
 import pytest
 
 import analysis
-from analysis import facts, stages, words
+from analysis import facts, labels, stages, words
 from analysis.briefing.content import Briefing
 
 T = pd.Timestamp
@@ -22,7 +23,8 @@ def md_words():
 
 
 def figure(value=1500, label="monthly active users", date="2018-02-01", age=1.4, unit="millions"):
-    return facts.Figure(value, unit, label, T(date), "src-a", age)
+    metric = {"monthly active users": "mau", "daily active users": "dau"}.get(label, "users")
+    return facts.Figure(value, unit, label, T(date), "src-a", age, metric)
 
 
 def offer(product="Business API", kind="paid_messaging", state="available", since="2018-08-01", **more):
@@ -176,3 +178,60 @@ def test_no_section_states_a_year_after_its_date(real, as_of):
                 assert not later, (platform, region, as_of, section, later, text[:300])
                 checked += 1
     assert checked >= 8 * len(SECTIONS)
+
+
+# --- German --------------------------------------------------------------------------------------
+
+def _macros(lang: str) -> dict:
+    """The macros of a language's template: name -> argument names."""
+    env = words.environment(lang)
+    tree = env.parse(env.loader.get_source(env, f"{lang}.j2")[0])
+    return {m.name: [a.name for a in m.args] for m in tree.find_all(jinja2.nodes.Macro)}
+
+
+def _english_phrases() -> set[str]:
+    """The fixed words of the English template: the text between its tags, 8 characters or more."""
+    env = words.environment("en")
+    source = env.loader.get_source(env, "en.j2")[0]
+    text = re.sub(r"\{#.*?#\}|\{\{.*?\}\}|\{%.*?%\}", "\n", source, flags=re.S)
+    return {p.strip(" .,:;()") for p in text.split("\n") if len(p.strip(" .,:;()")) >= 8}
+
+
+def test_both_languages_have_the_same_sentences():
+    assert _macros("de") == _macros("en")
+
+
+def test_every_label_has_both_languages():
+    for key in labels._labels():
+        assert labels.label(key, "en") and labels.label(key, "de"), key
+
+
+@pytest.mark.parametrize("platform, region, as_of", [
+    ("WhatsApp", "Europe", None), ("Messenger", "Asia-Pacific", "2017-07-11"), ("iMessage", None, "2014-01-01"),
+    ("Instagram", "North America", "2013-12-31")])
+def test_a_german_briefing_has_no_english_words_left(real, platform, region, as_of):
+    b = Briefing(real, platform, region, as_of, "de")
+    region_chart = b.plot_region()
+    sections = [b.header(), b.standing(), b.users(), b.events(), b.market(), b.region_comparison(),
+                getattr(region_chart, "data", None) or region_chart.alt, b.peers_section(), b.watch_next(),
+                b.footer(), *(b.heading(s) for s in ("standing", "users", "events", "market", "region", "peers",
+                                                     "outlook", "sources"))]
+    page = " ".join(map(str, sections))
+    found = sorted(p for p in _english_phrases() if p in page)
+    assert not found, found
+    for key, values in labels._labels().items():
+        if key.startswith(("header:", "section:")) and values["en"] != values["de"]:
+            assert f">{values['en']}<" not in page, key
+    assert "Sources:" not in b.plot_peers().alt and b.plot_peers().alt.startswith("Grafik: ")
+
+
+def test_german_sentences_read_german():
+    w = words.Words(words.Html(words.Citations()), AS_OF, "de")
+    latest = facts.Figure(800, "millions", "monatlich aktive Nutzer", T("2014-03-01"), "src-a", 5.3, "mau")
+    html = str(w.users(facts.Users("Viber", latest, None)))
+    assert html.startswith("<p>Neueste gemeldete Zahl von Viber: <strong>800\u00a0Mio. monatlich aktive Nutzer</strong> "
+                           "(1. März 2014)")
+    assert "Die Zahl ist am 30. Juni 2019 über 5 Jahre alt; eine neuere liegt nicht vor." in html
+    peers = str(w.peers(facts.PeerPosition("WhatsApp", 8.6, 10, 10)))
+    assert peers.startswith("<p>WhatsApp brauchte vom Start bis zu den ersten bezahlten Werkzeugen für Unternehmen "
+                            "8,6 Jahre: am langsamsten unter den 10 Plattformen")

@@ -16,21 +16,24 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from babel.numbers import format_decimal
 from matplotlib import cbook
 from matplotlib.collections import Collection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from . import checks, growth, peers, regions, rollouts, stages, style
+from . import checks, growth, labels, peers, regions, rollouts, stages, style
 from .data import Dataset
-from .schema import METRICS, MULTIPLE_REGIONS, REGIONS, STAGE_NAMES, WORLDWIDE
+from .facts import Names
+from .labels import label, region_name, stage_name
+from .schema import METRICS, MULTIPLE_REGIONS, REGIONS, WORLDWIDE
 
 _EVENT_KINDS_SHOWN = ("test", "launch", "expansion", "shelved")
 _AS_OF_COLOR = "#C62828"
 
 
 def stage_progression(data, *, as_of=None, platforms=None, region=None, show_events: bool = True,
-                      events=None, sources=None, ax=None, **kwargs):
+                      events=None, sources=None, lang: str = "en", ax=None, **kwargs):
     """One lane per platform across time, coloured by stage, with key events and an as-of line.
 
     Parameters
@@ -52,6 +55,8 @@ def stage_progression(data, *, as_of=None, platforms=None, region=None, show_eve
     sources : Dataset, optional
         With a DataFrame: the Dataset it came from. The note cites the ``source_id`` of the
         stages and events drawn.
+    lang : {"en", "de"}
+        The language of the chart's words.
     ax : matplotlib Axes, optional
     **kwargs
         Passed to ``Axes.barh`` for the stage bars.
@@ -73,17 +78,19 @@ def stage_progression(data, *, as_of=None, platforms=None, region=None, show_eve
     _stage_bars(ax, entries, ends, lane_of, kwargs)
     if shown is not None:
         _event_marks(ax, shown, lane_of)
-    _as_of_line(ax, until, label=True)
+    _as_of_line(ax, until, label=True, lang=lang)
     _platform_ticks(ax, "y", lanes)
     ax.set_ylim(len(lanes) - 0.5, -0.5)
     ax.xaxis_date()
     style.year_axis(ax)
     ax.grid(axis="y", visible=False)
-    ax.set_title("Where each platform stood on the three-stage path"
-                 + (f" (events in {region} and worldwide)" if region else ""), parse_math=False)
-    _stage_legend(ax, shown)
+    title = label("chart:stages_title", lang)
+    if region:
+        title = label("chart:stages_region", lang, title=title, region=region_name(region, lang))
+    ax.set_title(title, parse_math=False)
+    _stage_legend(ax, shown, lang)
     cited = [*entries["source_id"], *(shown["source_id"] if shown is not None else [])]
-    style.add_source_note(ax, style.source_note(ds, cited))
+    style.add_source_note(ax, style.source_note(ds, cited, lang=lang))
     return ax
 
 
@@ -97,14 +104,14 @@ def _stage_bars(ax, entries: pd.DataFrame, ends: pd.Series, lane_of: dict, kwarg
                            gid=f"stage-{row.platform}-{stage}"))
 
 
-def _stage_legend(ax, events):
+def _stage_legend(ax, events, lang: str):
     """The stage colours and, when ``events`` are marked, the markers of their kinds."""
-    handles = [Patch(color=style.STAGE_COLORS[s], label=f"{s}. {STAGE_NAMES[s]}") for s in (1, 2, 3)]
+    handles = [Patch(color=style.STAGE_COLORS[s], label=f"{s}. {stage_name(s, lang)}") for s in (1, 2, 3)]
     if events is not None:
         drawn = set(events["kind"].astype(str))
         kinds = [k for k in style.KIND_MARKERS if k in _EVENT_KINDS_SHOWN or k in drawn]
-        handles += [Line2D([], [], marker=style.KIND_MARKERS[k], linestyle="", color="#212121", label=k)
-                    for k in kinds]
+        handles += [Line2D([], [], marker=style.KIND_MARKERS[k], linestyle="", color="#212121",
+                           label=label(f"event:{k}", lang)) for k in kinds]
     _legend(ax, handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
 
 
@@ -117,7 +124,7 @@ def _event_marks(ax, events: pd.DataFrame, lane_of: dict):
 
 
 def user_growth(data, *, platforms=None, metric: str = "mau", log: bool = False,
-                mark_stages: bool = True, as_of=None, sources=None, ax=None, **kwargs):
+                mark_stages: bool = True, as_of=None, sources=None, lang: str = "en", ax=None, **kwargs):
     """One line per platform of interpolated users, reported figures as dots, stage entries marked.
 
     Parameters
@@ -137,6 +144,8 @@ def user_growth(data, *, platforms=None, metric: str = "mau", log: bool = False,
     sources : Dataset, optional
         With a DataFrame: the Dataset it came from. Its reported figures of ``metric`` for the
         platforms drawn are the dots; the note cites them and the stage entries marked.
+    lang : {"en", "de"}
+        The language of the chart's words.
     ax : matplotlib Axes, optional
     **kwargs
         Passed to ``Axes.plot`` for the lines (through ``seaborn.lineplot``).
@@ -166,13 +175,14 @@ def user_growth(data, *, platforms=None, metric: str = "mau", log: bool = False,
         _as_of_line(ax, limit)
     if log:
         ax.set_yscale("log")
-    style.users_axis(ax)
+    style.users_axis(ax, lang=lang)
     style.year_axis(ax)
-    names = {"mau": "Monthly active users", "dau": "Daily active users", "registered": "Registered users"}
-    ax.set_ylabel(names[metric], parse_math=False)
-    ax.set_title(f"{names[metric]}, as announced" + (" (log scale)" if log else ""), parse_math=False)
+    name = _capitalized(_metric_label(ds, metric, lang))
+    ax.set_ylabel(name, parse_math=False)
+    title = label("chart:as_announced", lang, metric=name)
+    ax.set_title(label("chart:log_scale", lang, title=title) if log else title, parse_math=False)
     _legend(ax, loc="upper left", fontsize=8)
-    style.add_source_note(ax, style.source_note(ds, cited))
+    style.add_source_note(ax, style.source_note(ds, cited, lang=lang))
     return ax
 
 
@@ -317,7 +327,7 @@ def rollout_timeline(data, *, platforms=None, kinds=None, as_of=None, sources=No
 
 
 def regional_comparison(data, metric: str | None = None, *, platform=None, region=None, year=None,
-                        sources=None, ax=None, **kwargs):
+                        sources=None, lang: str = "en", ax=None, **kwargs):
     """Horizontal bars of one regional metric, newest figure per place, coloured by platform.
 
     Parameters
@@ -334,6 +344,8 @@ def regional_comparison(data, metric: str | None = None, *, platform=None, regio
     sources : Dataset, optional
         With a DataFrame: the Dataset it came from. The note cites the ``source_id`` of the
         rows drawn.
+    lang : {"en", "de"}
+        The language of the chart's words and numbers.
     ax : matplotlib Axes, optional
     **kwargs
         Passed to ``Axes.barh`` for the bars (through ``seaborn.barplot``).
@@ -351,11 +363,12 @@ def regional_comparison(data, metric: str | None = None, *, platform=None, regio
     ax = ax if ax is not None else plt.gca()
     shown = table["platform"].astype("string").unique()
     single = platform or (str(shown[0]) if len(shown) == 1 and pd.notna(shown[0]) else None)
-    labels = [f"{row.label} ({row.year})" + ("" if pd.isna(row.platform) or single else f", {row.platform}")
+    names_of = Names(ds, lang)
+    labels = [f"{_place(names_of, row)} ({row.year})" + ("" if pd.isna(row.platform) or single else f", {row.platform}")
               for row in table.itertuples()]
     y = np.arange(len(table))
     names = [str(p) if pd.notna(p) else "" for p in table["platform"]]  # "": a figure about no platform
-    texts = [style.format_value(v, u, short=True) for v, u in zip(table["value"], table["unit"])]
+    texts = [style.format_value(v, u, lang, short=True) for v, u in zip(table["value"], table["unit"])]
     options = _options(kwargs, Patch, gid="bars")
     color = options.pop("color", None)
     ylabel, before = ax.get_ylabel(), len(ax.containers)
@@ -371,14 +384,14 @@ def regional_comparison(data, metric: str | None = None, *, platform=None, regio
     ax.set_yticks(y, labels, parse_math=False)
     ax.set_ylim(len(table) - 0.5, -0.5)
     ax.grid(axis="y", visible=False)
-    units, name = set(table["unit"]), ds.metrics.set_index("metric").loc[str(metrics[0]), "label"]
-    ax.set_xlabel(name + (f" ({units.pop()})" if len(units) == 1 else ""), parse_math=False)
-    ax.set_title(name[0].upper() + name[1:] + (f": {single}" if single else ""), parse_math=False)
-    style.add_source_note(ax, style.source_note(ds, table["source_id"]))
+    units, name = set(table["unit"]), _metric_label(ds, metrics[0], lang)
+    ax.set_xlabel(name + (f" ({label('unit:' + units.pop(), lang)})" if len(units) == 1 else ""), parse_math=False)
+    ax.set_title(_capitalized(name) + (f": {single}" if single else ""), parse_math=False)
+    style.add_source_note(ax, style.source_note(ds, table["source_id"], lang=lang))
     return ax
 
 
-def peer_comparison(data, *, platforms=None, as_of=None, sources=None, ax=None, **kwargs):
+def peer_comparison(data, *, platforms=None, as_of=None, sources=None, lang: str = "en", ax=None, **kwargs):
     """Years from launch to business tools (stage 2, hollow) and paid tools (stage 3, filled).
 
     Parameters
@@ -393,6 +406,8 @@ def peer_comparison(data, *, platforms=None, as_of=None, sources=None, ax=None, 
     sources : Dataset, optional
         With a DataFrame: the Dataset it came from. The note cites its sources of the launch
         dates and stage entries on the paths.
+    lang : {"en", "de"}
+        The language of the chart's words and numbers.
     ax : matplotlib Axes, optional
     **kwargs
         Passed to ``Axes.plot`` for the paths.
@@ -414,17 +429,18 @@ def peer_comparison(data, *, platforms=None, as_of=None, sources=None, ax=None, 
                    linewidth=2, zorder=3, gid="stage-2")
         if pd.notna(row["years_to_stage3"]):
             ax.scatter([row["years_to_stage3"]], [y], s=60, color=color, zorder=3, gid="stage-3")
-            ax.annotate(f"{row['years_to_stage3']:g} y", (row["years_to_stage3"], y), xytext=(6, 0),
+            years = label("chart:years_short", lang, years=format_decimal(row["years_to_stage3"], locale=lang))
+            ax.annotate(years, (row["years_to_stage3"], y), xytext=(6, 0),
                         textcoords="offset points", va="center", fontsize=8, parse_math=False)
     _platform_ticks(ax, "y", [str(p) for p in paths["platform"]])
     ax.set_ylim(len(paths) - 0.5, -0.5)
-    ax.set_xlabel("Years after launch", parse_math=False)
-    ax.set_title("From launch to business tools and to paid tools: Meta's apps and peers", parse_math=False)
+    ax.set_xlabel(label("chart:years_after_launch", lang), parse_math=False)
+    ax.set_title(label("chart:peers_title", lang), parse_math=False)
     handles = [Line2D([], [], marker="o", linestyle="", markerfacecolor="white", markeredgecolor="#424242",
-                      label="stage 2: business tools"),
-               Line2D([], [], marker="o", linestyle="", color="#424242", label="stage 3: paid tools")]
+                      label=label("chart:stage2_legend", lang)),
+               Line2D([], [], marker="o", linestyle="", color="#424242", label=label("chart:stage3_legend", lang))]
     _legend(ax, handles=handles, loc="lower right", fontsize=8)
-    style.add_source_note(ax, style.source_note(ds, _path_sources(ds, paths)))
+    style.add_source_note(ax, style.source_note(ds, _path_sources(ds, paths), lang=lang))
     return ax
 
 
@@ -494,12 +510,12 @@ def _platform_ticks(ax, axis: str, platforms: list[str], *, bold: bool = True):
             label.set_fontweight("bold")
 
 
-def _as_of_line(ax, date, *, label: bool = False):
+def _as_of_line(ax, date, *, label: bool = False, lang: str = "en"):
     """A dashed line at ``date``, found by its gid, 'as-of'; ``label`` writes 'as of <date>' at its foot."""
     x = mdates.date2num(date)
     ax.axvline(x, color=_AS_OF_COLOR, linestyle="--", linewidth=1.2, gid="as-of")
     if label:
-        ax.annotate(f"as of {style.format_date(date)}", xy=(x, 0.0), xycoords=("data", "axes fraction"),
+        ax.annotate(labels.label("chart:as_of", lang, date=style.format_date(date, lang=lang)), xy=(x, 0.0), xycoords=("data", "axes fraction"),
                     xytext=(-3, 3), textcoords="offset points", color=_AS_OF_COLOR, fontsize=8, ha="right",
                     va="bottom", parse_math=False,
                     bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.5})
@@ -519,6 +535,20 @@ def _lines(data: pd.DataFrame, platforms: list[str], ax, kwargs: dict):
     for line, platform in zip(ax.lines[before:], platforms):
         line.set_label(platform if label is None else label)
         line.set_gid(f"line-{platform}")
+
+
+def _metric_label(ds: Dataset, metric, lang: str) -> str:
+    """The metric's label in ``lang``: 'monthly active users'."""
+    return Names(ds, lang).metric(metric)
+
+
+def _place(names, row) -> str:
+    """A row's place in the names' language: its country, else its region."""
+    return names.country(row.country) if pd.notna(row.country) else names.region(str(row.region))
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _legend(ax, **kwargs):

@@ -11,15 +11,17 @@ from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pandas as pd
+from babel import Locale
 
-from . import peers, products, regions, rollouts, stages
+from . import labels, peers, products, regions, rollouts, stages
 from .data import Dataset
-from .schema import MULTIPLE_REGIONS, REGIONS, STAGE_NAMES, WORLDWIDE
+from .schema import MULTIPLE_REGIONS, REGIONS, WORLDWIDE
 
 STALE_YEARS = 2  # a figure older than this on the briefing's date says its age
 MIN_GROWTH_DAYS = 365  # growth is annualised only over at least a year
 _YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
-_SENTENCE_END = re.compile(r"(?<=[.;])\s+(?=[A-Z(])")
+# A sentence ends at '.' or ';' before a capital or '(': not after a German day ('am 6. Oktober').
+_SENTENCE_END = re.compile(r"(?<=[.;])(?<!\b[0-9]\.)(?<!\b[0-9][0-9]\.)\s+(?=[A-Z(])")
 
 
 @dataclass(frozen=True)
@@ -32,10 +34,16 @@ class Figure:
     date: pd.Timestamp
     source_id: str
     age_years: float  # on the briefing's date
+    metric: str = ""  # its name in metrics.csv: "mau"
 
     @property
     def stale(self) -> bool:
         return self.age_years > STALE_YEARS
+
+    @property
+    def monthly(self) -> bool:
+        """Whether it counts monthly active users."""
+        return self.metric == "mau"
 
 
 @dataclass(frozen=True)
@@ -171,6 +179,46 @@ class Source:
     weak: tuple[str, ...]  # "undated", "untitled", "copy"
 
 
+class Names:
+    """The data's names and texts in one language: German texts from the ``*_de`` columns,
+    German country names from Babel, region and stage names from the labels."""
+
+    def __init__(self, ds: Dataset, lang: str = "en"):
+        self.ds, self.lang = ds, lang
+        self._countries = dict(zip(ds.countries["country"], ds.countries["name"]))
+        if lang != "en":
+            territories = Locale.parse(lang).territories
+            self._countries = {code: territories.get(code, name) for code, name in self._countries.items()}
+        column = "product" if lang == "en" else f"product_{lang}"
+        self._products = {(str(r.platform), r.product): getattr(r, column) for r in ds.products.itertuples()}
+
+    def text(self, row, column: str) -> str:
+        """A row's text (``event``, ``evidence``) in the language."""
+        return str(getattr(row, column if self.lang == "en" else f"{column}_{self.lang}"))
+
+    def product(self, platform: str, product: str) -> str:
+        return self._products.get((str(platform), product), product)
+
+    def country(self, code: str) -> str:
+        return self._countries.get(code, code)
+
+    def region(self, region: str) -> str:
+        return labels.region_name(region, self.lang)
+
+    def stage(self, stage: int) -> str:
+        return labels.stage_name(stage, self.lang)
+
+    def place(self, where: str) -> str | None:
+        """'AU TH' -> 'Australia, Thailand'; a region by its name; None for worldwide or several regions."""
+        if where in (WORLDWIDE, MULTIPLE_REGIONS):
+            return None
+        return self.region(where) if where in REGIONS else ", ".join(self.country(c) for c in where.split(" "))
+
+    def metric(self, metric: str) -> str:
+        info = self.ds.metrics.set_index("metric").loc[str(metric)]
+        return str(info["label" if self.lang == "en" else f"label_{self.lang}"])
+
+
 TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
 _COPY = re.compile(r"^(aggregator |syndicated )?cop(y|ied)\b", re.IGNORECASE)
 
@@ -182,55 +230,58 @@ def known_text(text: str, as_of) -> str | None:
     return " ".join(kept) if kept else None
 
 
-def standing(ds: Dataset, platform: str, as_of) -> Standing:
+def standing(ds: Dataset, platform: str, as_of, lang: str = "en") -> Standing:
     """The platform's stage on ``as_of``, since when, and each stage entered so far."""
-    as_of = pd.Timestamp(as_of)
+    as_of, names = pd.Timestamp(as_of), Names(ds, lang)
     table = stages.stage_entries(ds, platform, as_of=as_of)
+    evidence = {int(r.stage): names.text(r, "evidence")
+                for r in ds.stages[ds.stages["platform"] == platform].itertuples()}
     entries = tuple(
-        StageEntry(int(r.stage), r.stage_name, r.started, _users_at(ds, platform, r.started, as_of),
-                   known_text(r.evidence, as_of), r.source_id)
+        StageEntry(int(r.stage), names.stage(r.stage), r.started, _users_at(ds, platform, r.started, as_of, names),
+                   known_text(evidence[int(r.stage)], as_of), r.source_id)
         for r in table.itertuples())
     current = table.iloc[-1]
-    return Standing(platform, int(current["stage"]), current["stage_name"], current["started"],
+    return Standing(platform, int(current["stage"]), names.stage(current["stage"]), current["started"],
                     current["days_in_stage"] / 365.25, entries)
 
 
-def users(ds: Dataset, platform: str, as_of) -> Users:
+def users(ds: Dataset, platform: str, as_of, lang: str = "en") -> Users:
     """The newest user figure by ``as_of`` (monthly users first) and growth over the last year or more."""
-    as_of = pd.Timestamp(as_of)
+    as_of, names = pd.Timestamp(as_of), Names(ds, lang)
     mine = ds.user_counts[(ds.user_counts["platform"] == platform) & (ds.user_counts["date"] <= as_of)]
     if mine.empty:
         return Users(platform, None, None)
     monthly = mine[mine["metric"] == "mau"].sort_values("date")
     rows = monthly if len(monthly) else mine.sort_values("date")
     latest = rows.iloc[-1]
-    return Users(platform, _figure(ds, latest["users_millions"], latest["metric"], latest["date"],
+    return Users(platform, _figure(names, latest["users_millions"], latest["metric"], latest["date"],
                                    latest["source_id"], as_of),
                  _growth(monthly) if len(monthly) else None)
 
 
-def events(ds: Dataset, platform: str, as_of, region=None, country=None) -> tuple[Event, ...]:
+def events(ds: Dataset, platform: str, as_of, region=None, country=None, lang: str = "en") -> tuple[Event, ...]:
     """The platform's monetization events by ``as_of``, oldest first, local ones marked."""
-    table = rollouts.events(ds, platforms=platform, as_of=as_of)
+    table, names = rollouts.events(ds, platforms=platform, as_of=as_of), Names(ds, lang)
     return tuple(
-        Event(r.date, r.date_precision, r.event, r.kind, r.product, r.regions or str(r.region),
+        Event(r.date, r.date_precision, names.text(r, "event"), r.kind, names.product(platform, r.product),
+              ", ".join(names.region(x) for x in (r.regions or str(r.region)).split(", ")),
               _local(r, region, country), r.source_id)
         for r in table.itertuples())
 
 
-def market(ds: Dataset, platform: str, as_of, where=None) -> Market:
+def market(ds: Dataset, platform: str, as_of, where=None, lang: str = "en") -> Market:
     """What businesses could pay for, test or use free on the platform in ``where`` on ``as_of``."""
-    offers = _offers(ds, platform, as_of, where)
+    offers = _offers(ds, platform, as_of, where, lang)
     paid = tuple(o for o in offers if o.state == "available" and o.kind in products.PAID_KINDS)
     free = tuple(o for o in offers if o.state == "available" and o.kind == "business_tools")
     testing = tuple(o for o in offers if o.state == "in test" and o.kind != "other")
     return Market(where, paid, testing, free)
 
 
-def outlook(ds: Dataset, platform: str, as_of, where=None) -> Outlook:
+def outlook(ds: Dataset, platform: str, as_of, where=None, lang: str = "en") -> Outlook:
     """Open plans (with their age), products back after a shelving, replaced and shelved ones,
     and the next stage if the platform has not reached stage 3."""
-    offers = _offers(ds, platform, as_of, where)
+    offers = _offers(ds, platform, as_of, where, lang)
     stage = stages.stage_at(ds, platform, as_of)
     return Outlook(
         open_plans=tuple(o for o in offers if o.state == "announced"),
@@ -241,28 +292,30 @@ def outlook(ds: Dataset, platform: str, as_of, where=None) -> Outlook:
         next_stage=stage + 1 if stage < 3 else None)
 
 
-def region_overview(ds: Dataset, region_name: str, as_of) -> Region:
+def region_overview(ds: Dataset, region_name: str, as_of, lang: str = "en") -> Region:
     """The region's first events aimed at it alone and its stated B2B/B2C use, by ``as_of``; no figures."""
-    as_of = pd.Timestamp(as_of)
+    as_of, names = pd.Timestamp(as_of), Names(ds, lang)
     firsts = rollouts.first_markets(ds)
     firsts = firsts[(firsts["region"] == region_name) & (firsts["first_date"] <= as_of)]
-    first_local = tuple(FirstLocal(str(r.platform), r.first_date, str(r.first_event), r.source_id)
+    texts = {(r.date, str(r.platform), r.event): names.text(r, "event") for r in ds.rollouts.itertuples()}
+    first_local = tuple(FirstLocal(str(r.platform), r.first_date,
+                                   texts[(r.first_date, str(r.platform), str(r.first_event))], r.source_id)
                         for r in firsts.itertuples())
     stated = regions.orientation(ds)
     stated = stated[(stated["region"] == region_name) & (stated["year"] <= as_of.year)]
     orientations = tuple(Orientation(str(r.platform), str(r.orientation), int(r.year), r.source_id)
                          for r in stated.itertuples())
-    return Region(region_name, first_local, orientations, ())
+    return Region(names.region(region_name), first_local, orientations, ())
 
 
-def region(ds: Dataset, platform: str, as_of, region_name=None) -> Region:
+def region(ds: Dataset, platform: str, as_of, region_name=None, lang: str = "en") -> Region:
     """The region's overview (see ``region_overview``) and the platform's newest figures in it, by
     ``as_of``; without a region, the platform's figures in every place."""
     as_of = pd.Timestamp(as_of)
-    figures = _regional_figures(ds, platform, region_name, as_of)
+    figures = _regional_figures(Names(ds, lang), platform, region_name, as_of)
     if region_name is None:
         return Region(None, (), (), figures)
-    return replace(region_overview(ds, region_name, as_of), figures=figures)
+    return replace(region_overview(ds, region_name, as_of, lang), figures=figures)
 
 
 def peer_position(ds: Dataset, platform: str, as_of) -> PeerPosition:
@@ -299,14 +352,14 @@ def clean_url(url: str) -> str:
 
 # --- helpers ------------------------------------------------------------------------------
 
-def _figure(ds: Dataset, value, metric, date, source_id, as_of) -> Figure:
+def _figure(names: Names, value, metric, date, source_id, as_of) -> Figure:
     """A figure in its metric's unit and label; its age on ``as_of`` (0 for a year not yet over)."""
-    info = ds.metrics.set_index("metric").loc[str(metric)]
+    unit = names.ds.metrics.set_index("metric").loc[str(metric), "unit"]
     age = max(0.0, (pd.Timestamp(as_of) - pd.Timestamp(date)).days / 365.25)
-    return Figure(float(value), str(info["unit"]), str(info["label"]), pd.Timestamp(date), str(source_id), age)
+    return Figure(float(value), str(unit), names.metric(metric), pd.Timestamp(date), str(source_id), age, str(metric))
 
 
-def _users_at(ds: Dataset, platform: str, date, as_of) -> Figure | None:
+def _users_at(ds: Dataset, platform: str, date, as_of, names: Names) -> Figure | None:
     """Monthly users on ``date``, interpolated between figures both reported by ``as_of``."""
     known = ds.user_counts[(ds.user_counts["platform"] == platform) & (ds.user_counts["metric"] == "mau")
                            & (ds.user_counts["date"] <= as_of)].sort_values("date")
@@ -317,7 +370,7 @@ def _users_at(ds: Dataset, platform: str, date, as_of) -> Figure | None:
     span = (high["date"] - low["date"]).days
     share = (date - low["date"]).days / span if span else 0.0
     value = low["users_millions"] + share * (high["users_millions"] - low["users_millions"])
-    return _figure(ds, value, "mau", date, high["source_id"], as_of)
+    return _figure(names, value, "mau", date, high["source_id"], as_of)
 
 
 def _growth(monthly: pd.DataFrame) -> Growth | None:
@@ -338,28 +391,21 @@ def _local(row, region, country) -> bool:
     return region is not None and region in row.regions.split(", ")
 
 
-def _offers(ds: Dataset, platform: str, as_of, where) -> tuple[Offer, ...]:
-    as_of = pd.Timestamp(as_of)
+def _offers(ds: Dataset, platform: str, as_of, where, lang: str) -> tuple[Offer, ...]:
+    as_of, names = pd.Timestamp(as_of), Names(ds, lang)
     table = products.product_states(ds, platforms=platform, as_of=as_of, market=where)
     return tuple(
-        Offer(r.product, r.kind, str(r.state), r.since, r.since_precision,
+        Offer(names.product(platform, r.product), r.kind, str(r.state), r.since, r.since_precision,
               (as_of - r.since).days / 365.25, _or_none(r.first_announced), _or_none(r.shelved_before),
-              _or_none(r.replaced_by), _place_names(ds, r.where), r.source_id)
+              names.product(platform, r.replaced_by) if _or_none(r.replaced_by) else None,
+              names.place(r.where), r.source_id)
         for r in table.itertuples())
 
 
-def _place_names(ds: Dataset, where: str) -> str | None:
-    """'AU TH' -> 'Australia, Thailand'; a region stays; None for worldwide or unnamed regions."""
-    if where in (WORLDWIDE, MULTIPLE_REGIONS):
-        return None
-    names = dict(zip(ds.countries["country"], ds.countries["name"]))
-    return ", ".join(names.get(code, code) for code in where.split(" ")) if where not in REGIONS else where
-
-
-def _regional_figures(ds: Dataset, platform: str, region_name, as_of) -> tuple[RegionalFigure, ...]:
+def _regional_figures(names: Names, platform: str, region_name, as_of) -> tuple[RegionalFigure, ...]:
     """The newest figure per place and metric by ``as_of``: about the platform, or about messaging
     apps in general within the region."""
-    table = ds.regions[ds.regions["year"] <= as_of.year]
+    table = names.ds.regions[names.ds.regions["year"] <= as_of.year]
     about_platform = table["platform"] == platform
     if region_name is None:
         table = table[about_platform]
@@ -367,11 +413,10 @@ def _regional_figures(ds: Dataset, platform: str, region_name, as_of) -> tuple[R
         table = table[(table["region"] == region_name) & (about_platform | table["platform"].isna())]
     keys = [table[c].astype("string").fillna("") for c in ("region", "country", "platform", "metric")]
     newest = table.sort_values("year").groupby(keys).tail(1)
-    names = ds.countries.set_index("country")["name"]
     result = []
     for r in newest.sort_values(["region", "country", "metric"]).itertuples():
-        place = names.get(r.country, str(r.region)) if pd.notna(r.country) else str(r.region)
-        figure = _figure(ds, r.value, r.metric, pd.Timestamp(year=int(r.year), month=12, day=31), r.source_id,
+        place = names.country(r.country) if pd.notna(r.country) else names.region(str(r.region))
+        figure = _figure(names, r.value, r.metric, pd.Timestamp(year=int(r.year), month=12, day=31), r.source_id,
                          as_of)
         result.append(RegionalFigure(place, None if pd.isna(r.platform) else str(r.platform), figure))
     return tuple(result)

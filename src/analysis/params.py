@@ -10,6 +10,7 @@ import pandas as pd
 
 from . import checks, regions, stages
 from .data import Dataset
+from .formats import LANGUAGES
 from .schema import REGIONS
 
 
@@ -90,7 +91,7 @@ class Parameter:
     """One briefing parameter: its name, type, default and, given the data, its valid values."""
 
     name: str
-    type: str  # "platform", "region" or "date"
+    type: str  # "platform", "region", "language" or "date"
     default: str | None
     help: str
 
@@ -100,6 +101,8 @@ class Parameter:
             return stages.platforms_with_stages(ds)
         if self.type == "region":
             return list(REGIONS)
+        if self.type == "language":
+            return list(LANGUAGES)
         return str(ds.earliest.date()), str(ds.latest.date())
 
 
@@ -107,6 +110,7 @@ PARAMETERS = (
     Parameter("platform", "platform", "WhatsApp", "the platform the briefing is about"),
     Parameter("region", "region", None, "a region to highlight (default: none)"),
     Parameter("as_of", "date", None, "the date of the briefing, YYYY-MM-DD (default: the end of the data)"),
+    Parameter("lang", "language", "en", "the language of the briefing's words and formats"),
 )
 _BY_NAME = {p.name: p for p in PARAMETERS}
 
@@ -123,7 +127,7 @@ def validate(ds: Dataset, values: dict) -> dict:
     Returns
     -------
     dict
-        ``platform``, ``region`` (or None) and ``as_of`` as ``YYYY-MM-DD``.
+        ``platform``, ``region`` (or None), ``as_of`` as ``YYYY-MM-DD`` and ``lang``.
 
     Raises
     ------

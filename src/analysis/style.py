@@ -15,6 +15,7 @@ from matplotlib.textpath import text_to_path
 from matplotlib.ticker import FuncFormatter
 
 from .formats import amount, when
+from .labels import label
 
 PLATFORM_COLORS = {
     "Facebook": "#1877F2",
@@ -121,9 +122,9 @@ format_value = amount  # a figure with its unit: '84 %', '120 million', '$10.6 b
 format_date = when  # '2 Nov 2016'
 
 
-def users_axis(ax, axis: str = "y"):
-    """Label an axis of user counts in millions as '500M', '1.5B'."""
-    formatter = FuncFormatter(lambda value, _: format_users(value, suffix="", short=True) if value > 0 else "0")
+def users_axis(ax, axis: str = "y", lang: str = "en"):
+    """Label an axis of user counts in millions as '500M', '1.5B' (German '500 Mio.', '1,5 Mrd.')."""
+    formatter = FuncFormatter(lambda value, _: amount(value, "millions", lang, short=True) if value > 0 else "0")
     getattr(ax, f"{axis}axis").set_major_formatter(formatter)
 
 
@@ -140,8 +141,8 @@ def _year_step(ax, axis: str) -> int:
     return 1 if years <= 8 else 2 if years <= 20 else 5
 
 
-def source_note(ds, source_ids, *, limit: int = 4) -> str:
-    """'Sources: Reuters 2016; TechCrunch 2017; ...; and 3 more'.
+def source_note(ds, source_ids, *, limit: int = 4, lang: str = "en") -> str:
+    """'Sources: Reuters 2016; TechCrunch 2017; ...; and 3 more' (or in German).
 
     Built from ``sources.csv`` for the ids a chart actually shows: the most cited publishers
     first, each with the year of its earliest publication cited.
@@ -156,14 +157,14 @@ def source_note(ds, source_ids, *, limit: int = 4) -> str:
     table = ds.sources.set_index("source_id").loc[list(ids)]
     cited, first_year = {}, {}  # per publisher: sources cited, year of the earliest
     for publisher, published in zip(table["publisher"], table["published"]):
-        year = "n.d." if pd.isna(published) else str(published.year)
+        year = label("chart:undated", lang) if pd.isna(published) else str(published.year)
         cited[publisher] = cited.get(publisher, 0) + 1
-        first_year[publisher] = min(first_year.get(publisher, year), year)  # a year sorts before "n.d."
+        first_year[publisher] = min(first_year.get(publisher, year), year)  # a year sorts before "n.d." and "o. J."
     ranked = sorted(sorted(cited), key=lambda publisher: (-cited[publisher], first_year[publisher]))
     labels = [f"{publisher} {first_year[publisher]}" for publisher in ranked]
-    text = "Sources: " + "; ".join(labels[:limit])
+    text = label("chart:sources", lang, sources="; ".join(labels[:limit]))
     if len(labels) > limit:
-        text += f"; and {len(labels) - limit} more"
+        text = label("chart:more_sources", lang, text=text, count=len(labels) - limit)
     return text
 
 

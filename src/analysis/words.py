@@ -6,41 +6,41 @@ paragraphs, lists and tables around it.
 
 from __future__ import annotations
 
+from functools import cache
+
 import jinja2
 import pandas as pd
 from markupsafe import Markup, escape
 
 from . import facts
 from .formats import age, amount, duration, ordinal, percent, when
+from .labels import label, region_name, stage_name
 
-KIND_LABELS = {
-    "in_app_ads": "ads shown in the app",
-    "paid_messaging": "paid messages to customers",
-    "paid_business_tools": "paid business features",
-    "click_to_chat_ads": "ads elsewhere that open a chat",
-    "business_tools": "free business tools",
-    "other": "other",
-}
-EVENT_KIND_LABELS = {"announcement": "announced", "test": "test", "launch": "launch",
-                     "expansion": "expansion", "shelved": "shelved"}
-RETURN_LABELS = {"announced": "announced again", "in test": "in test again", "available": "available again"}
+def title(platform: str, region: str | None, as_of, lang: str = "en") -> str:
+    """'WhatsApp in Latin America: monetization briefing, 28 Jan 2026' (or in German)."""
+    focus = label("title_focus", lang, place=region_name(region, lang)) if region else ""
+    return f"{label('title', lang, platform=platform, focus=focus)}, {when(as_of, lang=lang)}"
 
 
-def title(platform: str, region: str | None, as_of) -> str:
-    """'WhatsApp in Latin America: monetization briefing, 28 Jan 2026'."""
-    focus = f" in {region}" if region else ""
-    return f"{platform}{focus}: monetization briefing, {when(as_of)}"
+@cache
+def environment(lang: str) -> jinja2.Environment:
+    """The sentences' Jinja environment for ``lang``: autoescape, and filters that format in it."""
+    env = jinja2.Environment(loader=jinja2.PackageLoader("analysis", "templates/words"), autoescape=True,
+                             undefined=jinja2.StrictUndefined)
 
+    def figure(f: facts.Figure) -> str:
+        """'1.2 billion monthly active users'; '84 %' (the label is said elsewhere for a share)."""
+        value = amount(f.value, f.unit, lang)
+        return value if f.unit == "percent" else f"{value} {f.label}"
 
-def figure(f: facts.Figure) -> str:
-    """'1.2 B monthly active users'; '84 %' (the label is said elsewhere for a share)."""
-    return amount(f.value, f.unit) if f.unit == "percent" else f"{amount(f.value, f.unit)} {f.label}"
-
-
-ENV = jinja2.Environment(loader=jinja2.PackageLoader("analysis", "templates/words"), autoescape=True,
-                         undefined=jinja2.StrictUndefined)
-ENV.filters.update(when=when, duration=duration, age=age, figure=figure, percent=percent, ordinal=ordinal,
-                   kind_label=KIND_LABELS.get, return_label=RETURN_LABELS.get)
+    env.filters.update(
+        when=lambda date, precision="day": when(date, precision, lang),
+        duration=lambda years: duration(years, lang), age=lambda years: age(years, lang),
+        percent=lambda rate: percent(rate, lang), ordinal=ordinal, figure=figure,
+        capitalize_first=lambda text: text[:1].upper() + text[1:],
+        kind_label=lambda kind: label(f"kind:{kind}", lang),
+        return_label=lambda state: label(f"return:{state}", lang))
+    return env
 
 
 class Citations:
@@ -141,11 +141,17 @@ def _emphasis_safe(text) -> Markup:
 
 
 class Words:
-    """The sections' words for one briefing date, in one markup."""
+    """The sections' words for one briefing date, in one markup and language (``en`` or ``de``)."""
 
-    def __init__(self, markup: Html, as_of):
-        self.m, self.as_of = markup, pd.Timestamp(as_of)
-        self.s = ENV.get_template("sentences.j2").make_module({"m": markup})
+    def __init__(self, markup: Html, as_of, lang: str = "en"):
+        self.m, self.as_of, self.lang = markup, pd.Timestamp(as_of), lang
+        self.s = environment(lang).get_template(f"{lang}.j2").make_module({"m": markup})
+
+    def label(self, key: str, **values) -> str:
+        return label(key, self.lang, **values)
+
+    def headers(self, *keys: str) -> tuple[str, ...]:
+        return tuple(self.label(f"header:{key}") for key in keys)
 
     def standing(self, f: facts.Standing) -> Markup:
         return (self.m.paragraph(self.s.standing(f, self.as_of))
@@ -163,9 +169,9 @@ class Words:
         if not events:
             return self.m.paragraph(self.s.no_events(platform, self.as_of))
         note = self.m.paragraph(self.s.local_rows(place)) if place else Markup()
-        rows = [(when(e.date, e.precision), e.text, EVENT_KIND_LABELS[e.kind], e.product, e.regions, self.m.cite([e.source_id]))
-                for e in events]
-        table = self.m.table(("Date", "Event", "Kind", "Product", "Where", "Source"), rows, css="events",
+        rows = [(when(e.date, e.precision, self.lang), e.text, self.label(f"event:{e.kind}"), e.product, e.regions,
+                 self.m.cite([e.source_id])) for e in events]
+        table = self.m.table(self.headers("date", "event", "kind", "product", "where", "source"), rows, css="events",
                              row_css=["in-region" if e.local else "" for e in events])
         return note + table
 
@@ -174,7 +180,7 @@ class Words:
         if f.paid:
             text += self.m.bullets([self.s.offer(o) for o in f.paid])
         if f.testing:
-            text += self.m.paragraph(Markup("Being tested:")) + self.m.bullets([self.s.testing(o) for o in f.testing])
+            text += self.m.paragraph(self.label("being_tested")) + self.m.bullets([self.s.testing(o) for o in f.testing])
         if f.free:
             text += self.m.paragraph(self.s.free_tools(f.free))
         return text
@@ -185,7 +191,7 @@ class Words:
         items += [self.s.replaced(o) for o in f.replaced]
         items += [self.s.shelved(o) for o in f.shelved]
         if f.next_stage is not None:
-            items.append(self.s.next_stage(f.next_stage, facts.STAGE_NAMES[f.next_stage]))
+            items.append(self.s.next_stage(f.next_stage, stage_name(f.next_stage, self.lang)))
         return self.m.bullets(items) if items else self.m.paragraph(self.s.nothing_open())
 
     def region_overview(self, f: facts.Region) -> Markup:
@@ -194,16 +200,16 @@ class Words:
         items += [self.s.orientation(o) for o in f.orientations]
         if not items:
             return self.m.paragraph(self.s.no_local(f.region, self.as_of))
-        return self.m.paragraph(Markup("In {}:").format(self.m.strong(f.region))) + self.m.bullets(items)
+        return self.m.paragraph(self.s.in_place(f.region)) + self.m.bullets(items)
 
     def region(self, platform: str, f: facts.Region) -> Markup:
         intro = self.m.paragraph(self.s.no_region(platform)) if f.region is None else self.region_overview(f)
         if not f.figures:
             return intro + self.m.paragraph(self.s.no_figures(platform, f.region, self.as_of))
-        rows = [(r.place, r.platform or "messaging apps", r.figure.label, amount(r.figure.value, r.figure.unit),
-                 str(r.figure.date.year) + (f" ({age(r.figure.age_years)} old)" if r.figure.stale else ""),
+        rows = [(r.place, r.platform or self.label("messaging_apps"), r.figure.label,
+                 amount(r.figure.value, r.figure.unit, self.lang), self.s.figure_year(r.figure),
                  self.m.cite([r.figure.source_id])) for r in f.figures]
-        return intro + self.m.table(("Place", "Platform", "Measure", "Value", "Year", "Source"), rows,
+        return intro + self.m.table(self.headers("place", "platform", "measure", "value", "year", "source"), rows,
                                     css="figures")
 
     def no_country_users(self, platform: str) -> Markup:

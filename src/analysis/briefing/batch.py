@@ -17,8 +17,10 @@ from html import escape
 from multiprocessing import util
 from pathlib import Path
 
-from .. import __version__, scratch, stages
+from .. import __version__, checks, scratch, stages
 from ..data import Dataset, load
+from ..formats import LANGUAGES
+from ..labels import label
 from ..files import folder_lock, remove_temporaries, write_atomic
 from ..params import BriefingParameterError, validate
 from ..schema import REGIONS
@@ -57,16 +59,17 @@ class BatchResult:
         return [entry for entry in self.manifest if entry["status"] == "failed"]
 
 
-def grid(ds: Dataset) -> list[dict]:
-    """Every platform with stage data times every region focus (and none), as of the latest data."""
+def grid(ds: Dataset, languages=LANGUAGES) -> list[dict]:
+    """Every platform with stage data times every region focus (and none) times ``languages``,
+    as of the latest data."""
     as_of = str(ds.latest.date())
-    return [validate(ds, {"platform": p, "region": r, "as_of": as_of})
-            for p in stages.platforms_with_stages(ds) for r in (None, *REGIONS)]
+    return [validate(ds, {"platform": p, "region": r, "as_of": as_of, "lang": lang})
+            for lang in languages for p in stages.platforms_with_stages(ds) for r in (None, *REGIONS)]
 
 
 def render_all(out="reports", *, workers: int | None = None, force: bool = False,
                data: str | Path | None = None, progress: bool = True, timeout: float = TIMEOUT,
-               fresh_kernels: bool = False) -> BatchResult:
+               fresh_kernels: bool = False, languages=LANGUAGES) -> BatchResult:
     """Render the whole grid with a pool of workers; write ``manifest.json`` and ``index.html``.
 
     Each worker keeps one warm kernel; the workers draw each chart the briefings share once
@@ -83,7 +86,8 @@ def render_all(out="reports", *, workers: int | None = None, force: bool = False
     Raises
     ------
     BriefingParameterError
-        ``workers`` outside 1 to ``max_workers()``, a bad ``timeout`` or output folder.
+        ``workers`` outside 1 to ``max_workers()``, an unknown language, a bad ``timeout`` or
+        output folder.
     FolderBusy
         Another run holds the output folder's lock.
     """
@@ -92,7 +96,7 @@ def render_all(out="reports", *, workers: int | None = None, force: bool = False
     ds = load(data)
     workers = check_workers(workers)
     check_timeout(timeout)
-    briefings = grid(ds)
+    briefings = grid(ds, _check_languages(languages))
     out = check_output_folder(out, [output_name(values) for values in briefings])
     with folder_lock(out):
         scratch.remove_stale()
@@ -122,6 +126,13 @@ def render_all(out="reports", *, workers: int | None = None, force: bool = False
         write_atomic(out / "manifest.json", json.dumps(manifest, indent=2) + "\n")
         index = write_atomic(out / "index.html", _index_page(manifest, ds))
     return BatchResult(manifest, index)
+
+
+def _check_languages(languages) -> list[str]:
+    try:
+        return checks.choices("language", list(languages), LANGUAGES)
+    except ValueError as error:
+        raise BriefingParameterError(f"--lang: {error}") from None
 
 
 def _render_jobs(jobs, workers, out, data, timeout, fresh_kernels, batch: Path, bar) -> list[dict]:
@@ -166,15 +177,17 @@ def _render_jobs(jobs, workers, out, data, timeout, fresh_kernels, batch: Path, 
 
 
 def _interleaved(jobs: list[dict]) -> list[dict]:
-    """The jobs diagonal by diagonal across the platform x region grid: neighbours differ in
-    platform and mostly in region, so briefings that run at the same time seldom need the same
-    chart (one would wait while the other draws it)."""
+    """The jobs language by language, diagonal by diagonal across the platform x region grid:
+    neighbours differ in platform and mostly in region, so briefings that run at the same time
+    seldom need the same chart (one would wait while the other draws it)."""
+    languages = list(dict.fromkeys(job["parameters"].get("lang", "en") for job in jobs))
     platforms = list(dict.fromkeys(job["parameters"]["platform"] for job in jobs))
     regions = list(dict.fromkeys(job["parameters"]["region"] for job in jobs))
 
     def diagonal(job) -> tuple:
         platform = platforms.index(job["parameters"]["platform"])
-        return (regions.index(job["parameters"]["region"]) - platform) % len(regions), platform
+        return (languages.index(job["parameters"].get("lang", "en")),
+                (regions.index(job["parameters"]["region"]) - platform) % len(regions), platform)
 
     return sorted(jobs, key=diagonal)
 
@@ -260,8 +273,8 @@ def _index_page(manifest: list[dict], ds: Dataset) -> str:
                   if entry["status"] == "failed" else escape(entry["status"]))
         rows.append(f"<tr><td>{link}</td><td>{escape(values['platform'])}</td>"
                     f"<td>{escape(values['region'] or 'all regions')}</td><td>{escape(values['as_of'])}</td>"
-                    f"<td>{status}</td></tr>")
-    head = "".join(f"<th>{h}</th>" for h in ("briefing", "platform", "region", "as of", "status"))
+                    f"<td>{escape(label('language:' + values.get('lang', 'en')))}</td><td>{status}</td></tr>")
+    head = "".join(f"<th>{h}</th>" for h in ("briefing", "platform", "region", "as of", "language", "status"))
     body = (f"<h1>Messaging monetization briefings</h1><p>{len(manifest)} briefings; data up to "
             f"{ds.latest.date()}; dataset sha256 {ds.checksum[:16]}…; analysis {escape(__version__)}.</p>"
             f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")

@@ -8,6 +8,7 @@ import sys
 
 from ..data import DATA_DIR, Dataset, load
 from ..files import FolderBusy
+from ..formats import LANGUAGES
 from ..params import PARAMETERS, BriefingParameterError
 from .batch import max_workers, render_all
 from .run import TIMEOUT, BriefingFailed, render_briefing
@@ -45,7 +46,8 @@ def _parser(ds: Dataset) -> argparse.ArgumentParser:
                             help=f"{parameter.help}; {shown}")
     flag = {"action": _Once, "nargs": 0, "default": False}
     parser.add_argument("--all", **flag,
-                        help="render every platform x region focus, as of the latest data, and index.html")
+                        help="render every platform x region focus in every language (or only --lang), as of "
+                             "the latest data, and index.html")
     parser.add_argument("--out", action=_Once, default="reports", help="output folder (default: reports)")
     parser.add_argument("--workers", action=_Once, type=int, default=None,
                         help=f"parallel workers for --all, 1 to {max_workers()} (twice the cores; "
@@ -77,7 +79,8 @@ def main(argv=None) -> int:
                 raise BriefingParameterError("--all renders the whole grid; drop --platform, --region "
                                              "and --as-of")
             result = render_all(args.out, workers=args.workers, force=args.force, data=data,
-                                timeout=args.timeout, fresh_kernels=args.fresh_kernels)
+                                timeout=args.timeout, fresh_kernels=args.fresh_kernels,
+                                languages=[args.lang] if args.lang else LANGUAGES)
             for entry in result.failed:
                 print(f"briefing: failed: {entry['output']}: {entry['error']}", file=sys.stderr)
             print(result.index)
@@ -87,8 +90,8 @@ def main(argv=None) -> int:
         for option in ("workers", "force", "fresh_kernels"):
             if option in getattr(args, "given_options", ()):
                 raise BriefingParameterError(f"--{option.replace('_', '-')} works with --all only")
-        print(render_briefing(args.platform, args.region, args.as_of, out=args.out, data=data, ds=ds,
-                              timeout=args.timeout))
+        print(render_briefing(args.platform, args.region, args.as_of, args.lang or "en", out=args.out,
+                              data=data, ds=ds, timeout=args.timeout))
         return 0
     except (BriefingParameterError, FolderBusy) as error:
         print(f"briefing: {error}", file=sys.stderr)

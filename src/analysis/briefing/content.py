@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from .. import __version__, charts, facts, regions, style, words
 from ..data import Dataset
 from ..formats import when
+from ..labels import label, region_name
 from ..params import validate
 from .chartcache import CHARTS, Chart, ChartCache, fingerprint, settings
 
@@ -20,12 +21,12 @@ from .chartcache import CHARTS, Chart, ChartCache, fingerprint, settings
 class Briefing:
     """Computes each section of a briefing and keeps the sources it cites, in order."""
 
-    def __init__(self, ds: Dataset, platform: str, region: str | None = None, as_of=None, *,
+    def __init__(self, ds: Dataset, platform: str, region: str | None = None, as_of=None, lang: str = "en", *,
                  cache: ChartCache = CHARTS):
-        checked = validate(ds, {"platform": platform, "region": region, "as_of": as_of})
+        checked = validate(ds, {"platform": platform, "region": region, "as_of": as_of, "lang": lang})
         self.ds, self.platform, self.region = ds, checked["platform"], checked["region"]
-        self.as_of = pd.Timestamp(checked["as_of"])
-        self.words = words.Words(words.Html(words.Citations()), self.as_of)
+        self.as_of, self.lang = pd.Timestamp(checked["as_of"]), checked["lang"]
+        self.words = words.Words(words.Html(words.Citations()), self.as_of, self.lang)
         self.cache, self._content = cache, fingerprint(ds)
 
     # --- helpers -------------------------------------------------------------------------
@@ -37,7 +38,12 @@ class Briefing:
 
     @property
     def title(self) -> str:
-        return words.title(self.platform, self.region, self.as_of)
+        return words.title(self.platform, self.region, self.as_of, self.lang)
+
+    @property
+    def place(self) -> str:
+        """The region's name in the briefing's language, or 'all markets'."""
+        return region_name(self.region, self.lang) if self.region else label("all_markets", self.lang)
 
     def _chart(self, size: tuple, draw, *inputs) -> Chart:
         """Draw ``draw(ds, *inputs, ax=...)`` on a new figure, or reuse the identical chart drawn before.
@@ -58,29 +64,37 @@ class Briefing:
         figure.savefig(buffer, format="png", bbox_inches="tight")
         note = style.find_source_note(ax)
         title = ax.get_title("left") or ax.get_title()
-        return Chart(buffer.getvalue(), f"Chart: {title}. {note.get_text() if note else ''}".strip())
+        alt = f"{label('chart', self.lang)}: {title}. {note.get_text() if note else ''}"
+        return Chart(buffer.getvalue(), alt.strip())
 
     # --- sections ------------------------------------------------------------------------
 
     def header(self) -> str:
         """The briefing's title and the 'Parameters used' block."""
-        rows = [("Platform", self.platform), ("Region", self.region or "all regions"),
-                ("As of", when(self.as_of))]
+        say = self.words.label
+        region = region_name(self.region, self.lang) if self.region else say("all_regions")
+        rows = [(say("platform"), self.platform), (say("region"), region),
+                (say("as_of"), when(self.as_of, lang=self.lang))]
         return (Markup('<h1 class="title">{}</h1>').format(self.title)
-                + Markup('<div class="parameters"><h4>Parameters used</h4>{}</div>').format(
-                    self.words.m.pairs(rows, css="parameters")))
+                + Markup('<div class="parameters"><h4>{}</h4>{}</div>').format(
+                    say("parameters"), self.words.m.pairs(rows, css="parameters")))
+
+    def heading(self, section: str) -> str:
+        """A section's heading: ``standing``, ``users``, ``events``, ``market``, ``region``, ``peers``,
+        ``outlook`` or ``sources``; its anchor is the same in every language."""
+        return Markup('<h2 id="{}">{}</h2>').format(section, self.words.label(f"section:{section}"))
 
     def standing(self) -> str:
         """Where the platform stands on the three-stage path, and since when."""
-        return self.words.standing(facts.standing(self.ds, self.platform, self.as_of))
+        return self.words.standing(facts.standing(self.ds, self.platform, self.as_of, self.lang))
 
     def plot_stages(self) -> Chart:
         """The stage lanes of the platform and its peers up to the date, events of the region."""
-        return self._chart((10, 4.8), _stages_chart, self.as_of, self.region)
+        return self._chart((10, 4.8), _stages_chart, self.as_of, self.region, self.lang)
 
     def users(self) -> str:
         """The newest user figure by the date, its age, and growth over at least a year."""
-        return self.words.users(facts.users(self.ds, self.platform, self.as_of))
+        return self.words.users(facts.users(self.ds, self.platform, self.as_of, self.lang))
 
     def plot_users(self) -> Chart:
         """The platform's user line beside Meta's apps (the non-peers in platforms.csv), up to the date."""
@@ -88,21 +102,22 @@ class Briefing:
         early = set(counts.loc[(counts["metric"] == "mau") & (counts["date"] <= self.as_of), "platform"].astype(str))
         meta = set(self.ds.platforms.loc[~self.ds.platforms["peer"], "platform"].astype(str))
         shown = tuple(p for p in self.ds.platform_names if p in early and (p == self.platform or p in meta))
-        return self._chart((10, 4.2), _users_chart, shown, self.as_of)
+        return self._chart((10, 4.2), _users_chart, shown, self.as_of, self.lang)
 
     def events(self) -> str:
         """The platform's monetization events so far, rows in the region highlighted."""
-        found = facts.events(self.ds, self.platform, self.as_of, region=self.region)
-        return self.words.events(self.platform, found, self.region)
+        found = facts.events(self.ds, self.platform, self.as_of, region=self.region, lang=self.lang)
+        return self.words.events(self.platform, found, self.region and self.place)
 
     def market(self) -> str:
         """What businesses can buy, test or use free on the platform in the region now."""
-        found = facts.market(self.ds, self.platform, self.as_of, self.region)
-        return self.words.market(self.platform, found, self.region or "all markets")
+        found = facts.market(self.ds, self.platform, self.as_of, self.region, self.lang)
+        return self.words.market(self.platform, found, self.place)
 
     def region_comparison(self) -> str:
         """The region's first events, stated B2B/B2C use and newest figures (or the platform's everywhere)."""
-        return self.words.region(self.platform, facts.region(self.ds, self.platform, self.as_of, self.region))
+        return self.words.region(self.platform, facts.region(self.ds, self.platform, self.as_of, self.region,
+                                                             self.lang))
 
     def _users_figures(self) -> pd.DataFrame:
         """The platform's regional user figures known by the date."""
@@ -121,7 +136,7 @@ class Briefing:
             return HTML(self.words.no_country_users(self.platform))
         in_region = bool(self.region) and bool((self._users_figures()["region"] == self.region).any())
         return self._chart((10, 4.2), _region_chart, self.platform, self.region if in_region else None,
-                           self.as_of.year)
+                           self.as_of.year, self.lang)
 
     def peers_section(self) -> str:
         """Launch to first paid tools, this platform beside the others."""
@@ -129,11 +144,11 @@ class Briefing:
 
     def plot_peers(self) -> Chart:
         """The peer comparison chart up to the date."""
-        return self._chart((10, 4.8), _peers_chart, self.as_of)
+        return self._chart((10, 4.8), _peers_chart, self.as_of, self.lang)
 
     def watch_next(self) -> str:
         """Open plans with their age, products back or replaced, shelved ones, and the next stage."""
-        return self.words.outlook(facts.outlook(self.ds, self.platform, self.as_of, self.region))
+        return self.words.outlook(facts.outlook(self.ds, self.platform, self.as_of, self.region, self.lang))
 
     def citations(self) -> str:
         """The numbered list of every source cited above, weak ones flagged."""
@@ -141,27 +156,26 @@ class Briefing:
 
     def footer(self) -> str:
         """Where the figures come from and how current the data is."""
-        return Markup('<footer class="provenance">Compiled from the public reports listed above. '
-                      "Data current to {}. Analysis version {}.</footer>").format(
-                          when(self.ds.latest), __version__)
+        return Markup('<footer class="provenance">{}</footer>').format(self.words.label(
+            "footer", date=when(self.ds.latest, lang=self.lang), version=__version__))
 
 
-def _stages_chart(ds, as_of, region, *, ax):
-    charts.stage_progression(ds, as_of=as_of, region=region, ax=ax)
+def _stages_chart(ds, as_of, region, lang, *, ax):
+    charts.stage_progression(ds, as_of=as_of, region=region, lang=lang, ax=ax)
 
 
-def _users_chart(ds, platforms, as_of, *, ax):
+def _users_chart(ds, platforms, as_of, lang, *, ax):
     if platforms:
-        charts.user_growth(ds, platforms=list(platforms), as_of=as_of, log=True, ax=ax)
+        charts.user_growth(ds, platforms=list(platforms), as_of=as_of, log=True, lang=lang, ax=ax)
     else:
         ax.set_axis_off()
-        ax.text(0.5, 0.5, "No monthly user figures by this date.", ha="center", va="center")
+        ax.text(0.5, 0.5, label("no_user_chart", lang), ha="center", va="center")
 
 
-def _region_chart(ds, platform, region, year, *, ax):
+def _region_chart(ds, platform, region, year, lang, *, ax):
     charts.regional_comparison(regions.compare(ds, "users", platform=platform, region=region, until=year),
-                               sources=ds, ax=ax)
+                               sources=ds, lang=lang, ax=ax)
 
 
-def _peers_chart(ds, as_of, *, ax):
-    charts.peer_comparison(ds, as_of=as_of, ax=ax)
+def _peers_chart(ds, as_of, lang, *, ax):
+    charts.peer_comparison(ds, as_of=as_of, lang=lang, ax=ax)

@@ -14,8 +14,10 @@ from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
+from ..labels import label
+
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
-_HEADING = re.compile(r'<h2 id="([^"]+)">(.*?)<a class="anchor-link"')
+_HEADING = re.compile(r'<h2 id="([^"]+)">(.*?)(?:<a class="anchor-link"|</h2>)')
 _OUTPUT_DIV = re.compile(r'(<div class="[^"<>]*\bjp-OutputArea-output\b[^"<>]*")')
 
 
@@ -30,7 +32,7 @@ class DropNoise(Preprocessor):
         return cell, resources
 
 
-def to_html(notebook: nbformat.NotebookNode, title: str) -> str:
+def to_html(notebook: nbformat.NotebookNode, title: str, lang: str = "en") -> str:
     """Render an executed notebook as the briefing page.
 
     Parameters
@@ -39,6 +41,8 @@ def to_html(notebook: nbformat.NotebookNode, title: str) -> str:
         An executed notebook (papermill's output).
     title : str
         The page title.
+    lang : {"en", "de"}
+        The page's language: its ``lang`` attribute and the contents' heading.
 
     Returns
     -------
@@ -47,14 +51,21 @@ def to_html(notebook: nbformat.NotebookNode, title: str) -> str:
     """
     notebook = nbformat.from_dict(notebook)
     notebook.metadata["title"] = title
-    html, _ = _exporter().from_notebook_node(notebook)
-    return _add_contents(html)
+    html, _ = _exporter().from_notebook_node(notebook, resources={"language_code": lang})
+    return _add_contents(html, label("contents", lang))
 
 
 class _BriefingExporter(HTMLExporter):
     """HTMLExporter without its last pass, which parses the whole page again with BeautifulSoup
     to add alt text to images (our template writes it) and tabindex to outputs (added here by
     one substitution): on a briefing that pass costs more than the rest of the export."""
+
+    def _init_resources(self, resources):
+        """The resources, keeping the page's language code where one is given."""
+        language = (resources or {}).get("language_code", self.language_code)
+        resources = super()._init_resources(resources)
+        resources["language_code"] = language
+        return resources
 
     def from_notebook_node(self, nb, resources=None, **kw):
         resources = self._init_resources(resources)
@@ -81,9 +92,9 @@ def _exporter() -> HTMLExporter:
     return exporter
 
 
-def _add_contents(html: str) -> str:
+def _add_contents(html: str, heading: str) -> str:
     links = "".join(f'<li><a href="#{anchor}">{text}</a></li>' for anchor, text in _HEADING.findall(html))
-    nav = f'<nav class="toc"><h4>Contents</h4><ol>{links}</ol></nav>'
+    nav = f'<nav class="toc"><h4>{escape(heading)}</h4><ol>{links}</ol></nav>'
     return html.replace("</h1>", "</h1>" + nav, 1) if "</h1>" in html else nav + html
 
 

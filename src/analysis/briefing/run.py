@@ -29,9 +29,11 @@ class BriefingFailed(RuntimeError):
 
 
 def output_name(values: dict) -> str:
-    """The file name of a briefing: platform, region (or 'all-regions') and date."""
+    """The file name of a briefing: platform, region (or 'all-regions'), date and, for a language
+    other than English, its code: 'whatsapp--europe--2026-06-03--de.html'."""
     region = (values["region"] or "all regions").lower().replace(" & ", "-").replace(" ", "-")
-    return f"{values['platform'].lower()}--{region}--{values['as_of']}.html"
+    language = "" if values.get("lang", "en") == "en" else f"--{values['lang']}"
+    return f"{values['platform'].lower()}--{region}--{values['as_of']}{language}.html"
 
 
 def input_checksum(ds: Dataset, values: dict) -> str:
@@ -42,14 +44,14 @@ def input_checksum(ds: Dataset, values: dict) -> str:
     return digest.hexdigest()
 
 
-def render_briefing(platform: str, region: str | None = None, as_of=None, *, out="reports",
+def render_briefing(platform: str, region: str | None = None, as_of=None, lang: str = "en", *, out="reports",
                     data: str | Path | None = None, ds: Dataset | None = None,
                     timeout: float = TIMEOUT) -> Path:
     """Render one briefing to ``out/<name>.html``.
 
     Parameters
     ----------
-    platform, region, as_of
+    platform, region, as_of, lang
         The briefing parameters (see ``PARAMETERS``); checked before anything starts.
     out : str or Path
         The output folder; the executed notebook is kept in ``out/.executed/``.
@@ -77,7 +79,7 @@ def render_briefing(platform: str, region: str | None = None, as_of=None, *, out
     from .kernel import WarmKernel
 
     ds = ds if ds is not None else load(data)
-    values = validate(ds, {"platform": platform, "region": region, "as_of": as_of})
+    values = validate(ds, {"platform": platform, "region": region, "as_of": as_of, "lang": lang})
     out = check_output_folder(out, [output_name(values)])
     check_timeout(timeout)
     with folder_lock(out):
@@ -153,5 +155,6 @@ def render_in(values: dict, out: Path, data, kernel, timeout: float) -> Path:
             raise BriefingFailed(f"{name}: a cell timed out after {timeout:g} s", executed) from None
         except DeadKernelError as error:
             raise BriefingFailed(f"{name}: the kernel failed: {error}", executed) from None
-    page = to_html(notebook, title(values["platform"], values["region"], values["as_of"]))
+    page = to_html(notebook, title(values["platform"], values["region"], values["as_of"], values["lang"]),
+                   values["lang"])
     return write_atomic(out / name, page)
