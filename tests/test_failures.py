@@ -81,7 +81,24 @@ BAD = [  # (argv builder, message); every one exits 2 with one line, before any 
     (lambda out, tmp: ["--all", "--out", tmp / ("x" * 300)], "is longer than the 255 bytes"),
     (lambda out, tmp: ["--platform", "WhatsApp", "--out", tmp / "/".join(["y" * 250] * 17)],
      "the path is too long"),
+    (lambda out, tmp: ["--platform", "WhatsApp", "--lang", "fr", "--out", out],
+     "parameter 'lang': unknown language 'fr'; valid values: en, de"),
+    (lambda out, tmp: ["--all", "--lang", "fr", "--out", out], "--lang: unknown language 'fr'; valid values: en, de"),
 ]
+
+
+@pytest.mark.parametrize("argv", [["--platform", "WhatsApp", "--pdf"], ["--all", "--pdf"]])
+def test_pdf_without_chromium_says_how_to_install_it_and_writes_nothing(argv, tmp_path, existing, no_kernel,
+                                                                         monkeypatch):
+    from analysis.briefing import pdf
+
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
+    before = snapshot(tmp_path)
+    status, _, stderr = run_main([*argv, "--out", existing])
+    assert status == 2
+    assert stderr == ("briefing: --pdf needs Chromium and chromedriver, which is not installed here; "
+                      "install it with: apt-get install chromium chromium-driver (Debian/Ubuntu)\n")
+    assert snapshot(tmp_path) == before
 
 
 @pytest.mark.parametrize("build, message", BAD, ids=[m for _, m in BAD])

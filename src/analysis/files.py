@@ -18,14 +18,15 @@ class FolderBusy(RuntimeError):
     """Another process holds the lock of an output folder."""
 
 
-def write_atomic(path: str | Path, text: str) -> Path:
-    """Write ``text`` (UTF-8) to a temporary file beside ``path`` and rename it into place."""
+def write_atomic(path: str | Path, content: str | bytes) -> Path:
+    """Write ``content`` (text as UTF-8, or bytes) to a temporary file beside ``path`` and rename it into place."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=TEMPORARY_PREFIX, suffix=path.suffix)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
+        with (os.fdopen(handle, "wb") if isinstance(content, bytes) else
+              os.fdopen(handle, "w", encoding="utf-8")) as out:
+            out.write(content)
         os.chmod(temporary, 0o644)  # mkstemp makes it private; the result is to be shared
         os.replace(temporary, path)
     except BaseException:

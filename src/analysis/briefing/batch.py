@@ -25,7 +25,7 @@ from ..files import folder_lock, remove_temporaries, write_atomic
 from ..params import BriefingParameterError, validate
 from ..schema import REGIONS
 from .run import (EXECUTED, PRELOAD, START_TIMEOUT, TEMPLATE, TIMEOUT, BriefingFailed,
-                  check_output_folder, check_timeout, input_checksum, output_name, render_in)
+                  check_output_folder, check_timeout, input_checksum, output_name, print_pdf, render_in)
 
 WORKERS_PER_CORE = 2  # the most batch workers per core this process may run on
 
@@ -69,7 +69,8 @@ def grid(ds: Dataset, languages=LANGUAGES) -> list[dict]:
 
 def render_all(out="reports", *, workers: int | None = None, force: bool = False,
                data: str | Path | None = None, progress: bool = True, timeout: float = TIMEOUT,
-               fresh_kernels: bool = False, languages=LANGUAGES) -> BatchResult:
+               fresh_kernels: bool = False, languages=LANGUAGES, pdf: bool = False,
+               pptx: bool = False) -> BatchResult:
     """Render the whole grid with a pool of workers; write ``manifest.json`` and ``index.html``.
 
     Each worker keeps one warm kernel; the workers draw each chart the briefings share once
@@ -77,7 +78,10 @@ def render_all(out="reports", *, workers: int | None = None, force: bool = False
     gets a new kernel instead: slower, and the same pages. Briefings whose inputs are unchanged
     since the last run are skipped unless ``force``. A briefing that fails, passes ``timeout``
     seconds or whose worker dies is recorded as failed; the others still finish. Workers and
-    their kernels end with the process that started them, however it ends.
+    their kernels end with the process that started them, however it ends. With ``pdf``, one
+    headless Chromium then prints every page whose PDF is missing or older than it. With
+    ``pptx``, each worker also writes the deck and chart files of the pages it renders (a page
+    without its deck is rendered again).
 
     Returns
     -------
@@ -87,7 +91,7 @@ def render_all(out="reports", *, workers: int | None = None, force: bool = False
     ------
     BriefingParameterError
         ``workers`` outside 1 to ``max_workers()``, an unknown language, a bad ``timeout`` or
-        output folder.
+        output folder, ``pdf`` without Chromium.
     FolderBusy
         Another run holds the output folder's lock.
     """
@@ -98,6 +102,9 @@ def render_all(out="reports", *, workers: int | None = None, force: bool = False
     check_timeout(timeout)
     briefings = grid(ds, _check_languages(languages))
     out = check_output_folder(out, [output_name(values) for values in briefings])
+    if pdf:
+        from .pdf import tools
+        tools()
     with folder_lock(out):
         scratch.remove_stale()
         remove_temporaries(out)
@@ -110,7 +117,8 @@ def render_all(out="reports", *, workers: int | None = None, force: bool = False
             old = previous.get(entry["output"])
             if (not force and old and old["status"] in ("ok", "skipped")
                     and old["input_checksum"] == entry["input_checksum"]
-                    and (out / entry["output"]).exists()):
+                    and (out / entry["output"]).exists()
+                    and (not pptx or (out / entry["output"]).with_suffix(".pptx").exists())):
                 manifest.append({**entry, "status": "skipped", "seconds": 0.0})
             else:
                 jobs.append(entry)
@@ -118,14 +126,42 @@ def render_all(out="reports", *, workers: int | None = None, force: bool = False
         try:
             with tqdm(total=len(jobs), desc="briefings", unit="briefing", disable=not progress,
                       file=sys.stderr) as bar:
-                manifest += _render_jobs(jobs, workers, out, data, timeout, fresh_kernels, batch, bar)
+                manifest += _render_jobs(jobs, workers, out, data, timeout, fresh_kernels, batch, bar, pptx)
         finally:
             scratch.remove(batch)
             scratch.remove_stale()  # the kernel folders of workers that died
+        if pdf:
+            _print_pdfs(manifest, out, progress)
         manifest.sort(key=lambda entry: entry["output"])
         write_atomic(out / "manifest.json", json.dumps(manifest, indent=2) + "\n")
         index = write_atomic(out / "index.html", _index_page(manifest, ds))
     return BatchResult(manifest, index)
+
+
+def _print_pdfs(manifest: list[dict], out: Path, progress: bool) -> None:
+    """Print each rendered page whose PDF is missing or older than it, in one browser; a page that
+    cannot be printed is recorded as failed."""
+    from tqdm import tqdm
+
+    from .pdf import Printer
+
+    pages = [e for e in manifest if e["status"] != "failed"]
+    due = [e for e in pages if not _up_to_date(out / e["output"], (out / e["output"]).with_suffix(".pdf"))]
+    with Printer() as printer, tqdm(total=len(due), desc="PDFs", unit="page", disable=not progress,
+                                    file=sys.stderr) as bar:
+        for entry in due:
+            try:
+                print_pdf(printer, out / entry["output"], entry["parameters"])
+            except Exception as error:  # the browser's errors: one page failed, the others go on
+                entry.update(status="failed", error=f"{entry['output']}: printing the PDF failed: {error}")
+            bar.update()
+    for entry in pages:
+        if entry["status"] != "failed":
+            entry["pdf"] = str(Path(entry["output"]).with_suffix(".pdf"))
+
+
+def _up_to_date(page: Path, pdf: Path) -> bool:
+    return pdf.exists() and pdf.stat().st_mtime_ns >= page.stat().st_mtime_ns
 
 
 def _check_languages(languages) -> list[str]:
@@ -135,7 +171,7 @@ def _check_languages(languages) -> list[str]:
         raise BriefingParameterError(f"--lang: {error}") from None
 
 
-def _render_jobs(jobs, workers, out, data, timeout, fresh_kernels, batch: Path, bar) -> list[dict]:
+def _render_jobs(jobs, workers, out, data, timeout, fresh_kernels, batch: Path, bar, pptx: bool) -> list[dict]:
     """Render ``jobs`` in a pool; a job whose worker died is failed, the others run again."""
     started = batch / "started"
     started.mkdir()
@@ -149,7 +185,7 @@ def _render_jobs(jobs, workers, out, data, timeout, fresh_kernels, batch: Path, 
         with ProcessPoolExecutor(max_workers=min(workers, len(queue)), initializer=_worker_start,
                                  initargs=(os.getpid(), str(batch))) as pool:
             futures = {pool.submit(_worker_render, job["parameters"], out, data, timeout,
-                                   charts and str(charts), str(started)): job for job in queue}
+                                   charts and str(charts), str(started), pptx): job for job in queue}
             try:
                 for future in as_completed(futures):
                     try:
@@ -196,6 +232,7 @@ def _interleaved(jobs: list[dict]) -> list[dict]:
 
 _worker_kernel = []  # its warm kernel, once started
 _worker_job: dict = {}  # the marker file of the job it is rendering, if any
+_worker_data: list = []  # the dataset, once loaded (for the decks)
 
 
 def _worker_start(parent: int, batch: str) -> None:
@@ -223,8 +260,8 @@ def _worker_start(parent: int, batch: str) -> None:
 
 
 def _worker_render(values: dict, out: Path, data, timeout: float, charts: str | None,
-                   started: str) -> dict:
-    """Render one briefing in a worker process; its status entry.
+                   started: str, pptx: bool = False) -> dict:
+    """Render one briefing in a worker process (with ``pptx``, its deck too); its status entry.
 
     With a ``charts`` folder, in the worker's warm kernel, which shares the charts it draws
     there with the other workers; without, in a new kernel. While it runs, a marker file in
@@ -243,7 +280,12 @@ def _worker_render(values: dict, out: Path, data, timeout: float, charts: str | 
         _worker_kernel.append(kernel)
     start = time.perf_counter()
     try:
-        render_in(values, out, data, _worker_kernel[0] if charts is not None else None, timeout)
+        page = render_in(values, out, data, _worker_kernel[0] if charts is not None else None, timeout)
+        if pptx:
+            from .deck import write_deck
+            if not _worker_data:
+                _worker_data.append(load(data))
+            write_deck(_worker_data[0], values, page)
         status = {"status": "ok"}
     except BriefingFailed as error:
         status = {"status": "failed", "error": str(error), "executed_notebook": str(error.executed)}
@@ -269,6 +311,8 @@ def _index_page(manifest: list[dict], ds: Dataset) -> str:
         values = entry["parameters"]
         link = (f'<a href="{escape(entry["output"], quote=True)}">{escape(entry["output"])}</a>'
                 if entry["status"] != "failed" else escape(entry["output"]))
+        if "pdf" in entry:
+            link += f' (<a href="{escape(entry["pdf"], quote=True)}">PDF</a>)'
         status = (f'<span class="failed">failed</span>: {escape(entry.get("executed_notebook", ""))}'
                   if entry["status"] == "failed" else escape(entry["status"]))
         rows.append(f"<tr><td>{link}</td><td>{escape(values['platform'])}</td>"

@@ -53,6 +53,10 @@ def _parser(ds: Dataset) -> argparse.ArgumentParser:
                         help=f"parallel workers for --all, 1 to {max_workers()} (twice the cores; "
                              "default: the number of cores)")
     parser.add_argument("--force", **flag, help="with --all, re-render up-to-date briefings")
+    parser.add_argument("--pdf", **flag, help="also print each page to an A4 PDF beside it (needs Chromium "
+                                              "and chromedriver)")
+    parser.add_argument("--pptx", **flag, help="also write a 16:9 PowerPoint deck beside each page, and its "
+                                               "charts as PNG and SVG in <page>-charts/")
     parser.add_argument("--timeout", action=_Once, type=float, default=TIMEOUT,
                         help=f"seconds a briefing may run before it is stopped (default: {TIMEOUT}; "
                              "with --fresh-kernels, seconds per cell)")
@@ -80,7 +84,7 @@ def main(argv=None) -> int:
                                              "and --as-of")
             result = render_all(args.out, workers=args.workers, force=args.force, data=data,
                                 timeout=args.timeout, fresh_kernels=args.fresh_kernels,
-                                languages=[args.lang] if args.lang else LANGUAGES)
+                                languages=[args.lang] if args.lang else LANGUAGES, pdf=args.pdf, pptx=args.pptx)
             for entry in result.failed:
                 print(f"briefing: failed: {entry['output']}: {entry['error']}", file=sys.stderr)
             print(result.index)
@@ -90,8 +94,12 @@ def main(argv=None) -> int:
         for option in ("workers", "force", "fresh_kernels"):
             if option in getattr(args, "given_options", ()):
                 raise BriefingParameterError(f"--{option.replace('_', '-')} works with --all only")
-        print(render_briefing(args.platform, args.region, args.as_of, args.lang or "en", out=args.out,
-                              data=data, ds=ds, timeout=args.timeout))
+        page = render_briefing(args.platform, args.region, args.as_of, args.lang or "en", out=args.out,
+                               data=data, ds=ds, timeout=args.timeout, pdf=args.pdf, pptx=args.pptx)
+        print(page)
+        for wanted, suffix in ((args.pdf, ".pdf"), (args.pptx, ".pptx")):
+            if wanted:
+                print(page.with_suffix(suffix))
         return 0
     except (BriefingParameterError, FolderBusy) as error:
         print(f"briefing: {error}", file=sys.stderr)

@@ -27,7 +27,7 @@ class Briefing:
         self.ds, self.platform, self.region = ds, checked["platform"], checked["region"]
         self.as_of, self.lang = pd.Timestamp(checked["as_of"]), checked["lang"]
         self.words = words.Words(words.Html(words.Citations()), self.as_of, self.lang)
-        self.cache, self._content = cache, fingerprint(ds)
+        self.cache, self.data_digest = cache, fingerprint(ds)
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -45,27 +45,56 @@ class Briefing:
         """The region's name in the briefing's language, or 'all markets'."""
         return region_name(self.region, self.lang) if self.region else label("all_markets", self.lang)
 
-    def _chart(self, size: tuple, draw, *inputs) -> Chart:
+    def _chart(self, size: tuple, draw, inputs: tuple) -> Chart:
         """Draw ``draw(ds, *inputs, ax=...)`` on a new figure, or reuse the identical chart drawn before.
 
         A chart is identified by the data's content, the drawing function, its inputs, the
         figure size and the matplotlib settings, and kept in ``cache`` (by default the process's
         ``chartcache.CHARTS``); the figure is not pyplot's, so nothing is left open.
         """
-        key = (self._content, draw.__qualname__, inputs, size, settings())
+        key = (self.data_digest, draw.__qualname__, inputs, size, settings())
         return self.cache.get(key, functools.partial(self._render, size, draw, inputs))
 
     def _render(self, size: tuple, draw, inputs: tuple) -> Chart:
         """The chart drawn on a new figure, as PNG, with its title and source note as text alternative."""
-        figure = Figure(figsize=size)
-        ax = figure.add_subplot()
-        draw(self.ds, *inputs, ax=ax)
+        figure = self._draw(size, draw, inputs)
+        ax = figure.axes[0]
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", bbox_inches="tight")
         note = style.find_source_note(ax)
         title = ax.get_title("left") or ax.get_title()
         alt = f"{label('chart', self.lang)}: {title}. {note.get_text() if note else ''}"
         return Chart(buffer.getvalue(), alt.strip())
+
+    def _draw(self, size: tuple, draw, inputs: tuple) -> Figure:
+        figure = Figure(figsize=size)
+        draw(self.ds, *inputs, ax=figure.add_subplot())
+        return figure
+
+    def chart_spec(self, section: str) -> tuple | None:
+        """(size, draw, inputs) of a section's chart (``standing``, ``users``, ``region``, ``peers``);
+        None where the section has none."""
+        if section == "standing":
+            return (10, 4.8), _stages_chart, (self.as_of, self.region, self.lang)
+        if section == "users":
+            counts = self.ds.user_counts
+            early = set(counts.loc[(counts["metric"] == "mau") & (counts["date"] <= self.as_of), "platform"].astype(str))
+            meta = set(self.ds.platforms.loc[~self.ds.platforms["peer"], "platform"].astype(str))
+            shown = tuple(p for p in self.ds.platform_names if p in early and (p == self.platform or p in meta))
+            return (10, 4.2), _users_chart, (shown, self.as_of, self.lang)
+        if section == "region" and self.has_country_users():
+            in_region = bool(self.region) and bool((self._users_figures()["region"] == self.region).any())
+            return (10, 4.2), _region_chart, (self.platform, self.region if in_region else None, self.as_of.year,
+                                              self.lang)
+        if section == "peers":
+            return (10, 4.8), _peers_chart, (self.as_of, self.lang)
+        return None
+
+    def figure(self, section: str) -> Figure | None:
+        """The chart of a section (``standing``, ``users``, ``region``, ``peers``) drawn anew, for
+        saving at another size or format; None where the section has no chart."""
+        chart = self.chart_spec(section)
+        return self._draw(*chart) if chart else None
 
     # --- sections ------------------------------------------------------------------------
 
@@ -90,7 +119,7 @@ class Briefing:
 
     def plot_stages(self) -> Chart:
         """The stage lanes of the platform and its peers up to the date, events of the region."""
-        return self._chart((10, 4.8), _stages_chart, self.as_of, self.region, self.lang)
+        return self._chart(*self.chart_spec("standing"))
 
     def users(self) -> str:
         """The newest user figure by the date, its age, and growth over at least a year."""
@@ -98,11 +127,7 @@ class Briefing:
 
     def plot_users(self) -> Chart:
         """The platform's user line beside Meta's apps (the non-peers in platforms.csv), up to the date."""
-        counts = self.ds.user_counts
-        early = set(counts.loc[(counts["metric"] == "mau") & (counts["date"] <= self.as_of), "platform"].astype(str))
-        meta = set(self.ds.platforms.loc[~self.ds.platforms["peer"], "platform"].astype(str))
-        shown = tuple(p for p in self.ds.platform_names if p in early and (p == self.platform or p in meta))
-        return self._chart((10, 4.2), _users_chart, shown, self.as_of, self.lang)
+        return self._chart(*self.chart_spec("users"))
 
     def events(self) -> str:
         """The platform's monetization events so far, rows in the region highlighted."""
@@ -132,11 +157,8 @@ class Briefing:
     def plot_region(self):
         """Users of the platform by country up to the date, in the region if it has figures there
         (else everywhere); a sentence if it has none."""
-        if not self.has_country_users():
-            return HTML(self.words.no_country_users(self.platform))
-        in_region = bool(self.region) and bool((self._users_figures()["region"] == self.region).any())
-        return self._chart((10, 4.2), _region_chart, self.platform, self.region if in_region else None,
-                           self.as_of.year, self.lang)
+        chart = self.chart_spec("region")
+        return self._chart(*chart) if chart else HTML(self.words.no_country_users(self.platform))
 
     def peers_section(self) -> str:
         """Launch to first paid tools, this platform beside the others."""
@@ -144,7 +166,7 @@ class Briefing:
 
     def plot_peers(self) -> Chart:
         """The peer comparison chart up to the date."""
-        return self._chart((10, 4.8), _peers_chart, self.as_of, self.lang)
+        return self._chart(*self.chart_spec("peers"))
 
     def watch_next(self) -> str:
         """Open plans with their age, products back or replaced, shelved ones, and the next stage."""

@@ -6,6 +6,7 @@ import hashlib
 import json
 import math
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .. import __version__, scratch
@@ -46,8 +47,9 @@ def input_checksum(ds: Dataset, values: dict) -> str:
 
 def render_briefing(platform: str, region: str | None = None, as_of=None, lang: str = "en", *, out="reports",
                     data: str | Path | None = None, ds: Dataset | None = None,
-                    timeout: float = TIMEOUT) -> Path:
-    """Render one briefing to ``out/<name>.html``.
+                    timeout: float = TIMEOUT, pdf: bool = False, pptx: bool = False) -> Path:
+    """Render one briefing to ``out/<name>.html`` (with ``pdf``, also ``.pdf``; with ``pptx``, ``.pptx``
+    and its charts in ``<name>-charts/``).
 
     Parameters
     ----------
@@ -61,6 +63,11 @@ def render_briefing(platform: str, region: str | None = None, as_of=None, lang: 
         The already loaded data of ``data``.
     timeout : float
         Seconds the notebook may run before it is stopped.
+    pdf : bool
+        Also print the page to an A4 PDF beside it, in headless Chromium (started while the
+        notebook runs).
+    pptx : bool
+        Also write a 16:9 deck beside it, and its charts as PNG and SVG (see ``deck``).
 
     Returns
     -------
@@ -70,7 +77,7 @@ def render_briefing(platform: str, region: str | None = None, as_of=None, lang: 
     Raises
     ------
     BriefingParameterError
-        Bad parameters: nothing started, nothing written.
+        Bad parameters, or ``pdf`` without Chromium: nothing started, nothing written.
     BriefingFailed
         The notebook failed or timed out; the HTML is not written, the executed notebook is kept.
     FolderBusy
@@ -82,10 +89,37 @@ def render_briefing(platform: str, region: str | None = None, as_of=None, lang: 
     values = validate(ds, {"platform": platform, "region": region, "as_of": as_of, "lang": lang})
     out = check_output_folder(out, [output_name(values)])
     check_timeout(timeout)
-    with folder_lock(out):
+    if pdf:
+        from .pdf import tools
+        tools()
+    with folder_lock(out), ThreadPoolExecutor(max_workers=1) as starting:
         scratch.remove_stale()
-        with WarmKernel(TEMPLATE.parent, preload=PRELOAD, startup_timeout=START_TIMEOUT) as kernel:
-            return render_in(values, out, data, kernel, timeout)
+        printer = starting.submit(_printer) if pdf else None
+        try:
+            with WarmKernel(TEMPLATE.parent, preload=PRELOAD, startup_timeout=START_TIMEOUT) as kernel:
+                page = render_in(values, out, data, kernel, timeout)
+            if printer is not None:
+                print_pdf(printer.result(timeout=START_TIMEOUT), page, values)
+            if pptx:
+                from .deck import write_deck
+                write_deck(ds, values, page)
+            return page
+        finally:
+            if printer is not None and printer.exception(timeout=START_TIMEOUT) is None:
+                printer.result().close()
+
+
+def _printer():
+    from .pdf import Printer
+    return Printer()
+
+
+def print_pdf(printer, page: Path, values: dict) -> Path:
+    """The briefing ``page`` printed by ``printer`` to the PDF beside it, titled in its language."""
+    from ..words import title
+
+    return printer.print(page, page.with_suffix(".pdf"),
+                         title(values["platform"], values["region"], values["as_of"], values["lang"]))
 
 
 def check_output_folder(out, names) -> Path:

@@ -1,0 +1,76 @@
+"""Briefing pages printed to A4 PDF by one headless Chromium, driven through its DevTools protocol."""
+
+from __future__ import annotations
+
+import base64
+import shutil
+from html import escape
+from pathlib import Path
+
+from ..files import write_atomic
+from ..params import BriefingParameterError
+
+INSTALL = "apt-get install chromium chromium-driver (Debian/Ubuntu)"
+LOAD_TIMEOUT = 60  # seconds a page may take to load
+A4_INCHES = (8.27, 11.69)
+# Chromium's own arguments: no window, no network (a page loads nothing from outside), no first-run work.
+ARGUMENTS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+             "--disable-background-networking", "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+             "--no-first-run", "--hide-scrollbars")
+FOOTER = ('<div style="font-family: DejaVu Sans, sans-serif; font-size: 7.5px; color: #666; width: 100%; '
+          'margin: 0 14mm; display: flex; justify-content: space-between;">'
+          '<span>{title}</span><span><span class="pageNumber"></span> / <span class="totalPages"></span></span></div>')
+
+
+def tools() -> tuple[str, str]:
+    """The paths of Chromium and its WebDriver.
+
+    Raises
+    ------
+    BriefingParameterError
+        One of them is not installed: it says which, and how to install it.
+    """
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    driver = shutil.which("chromedriver")
+    missing = [name for name, path in (("Chromium", chromium), ("chromedriver", driver)) if path is None]
+    if missing:
+        raise BriefingParameterError(f"--pdf needs {' and '.join(missing)}, which is not installed here; "
+                                     f"install it with: {INSTALL}")
+    return chromium, driver
+
+
+class Printer:
+    """One headless Chromium that prints HTML files to A4 PDFs, one after another; close it (or use
+    it as a context manager) to end the browser."""
+
+    def __init__(self):
+        from selenium import webdriver
+        from selenium.webdriver.chrome.options import Options
+        from selenium.webdriver.chrome.service import Service
+
+        chromium, driver = tools()
+        options = Options()
+        options.binary_location = chromium
+        for argument in ARGUMENTS:
+            options.add_argument(argument)
+        self._driver = webdriver.Chrome(service=Service(driver), options=options)
+        self._driver.set_page_load_timeout(LOAD_TIMEOUT)
+
+    def print(self, page: Path, pdf: Path, title: str) -> Path:
+        """Print the HTML file ``page`` to ``pdf`` (written whole or not at all), with ``title`` and
+        page numbers in a running footer."""
+        self._driver.get(Path(page).resolve().as_uri())
+        printed = self._driver.execute_cdp_cmd("Page.printToPDF", {
+            "paperWidth": A4_INCHES[0], "paperHeight": A4_INCHES[1], "preferCSSPageSize": True,
+            "printBackground": True, "displayHeaderFooter": True, "headerTemplate": "<span></span>",
+            "footerTemplate": FOOTER.format(title=escape(title)), "generateDocumentOutline": True})
+        return write_atomic(pdf, base64.b64decode(printed["data"]))
+
+    def close(self) -> None:
+        self._driver.quit()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

@@ -1,0 +1,92 @@
+"""Briefings printed to A4 PDF by headless Chromium: text, fonts, page breaks, the batch."""
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
+if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
+    pytest.skip(f"needs Debian's {CHROMIUM} and {CHROMEDRIVER} (apt install chromium chromium-driver)",
+                allow_module_level=True)
+
+import pypdf  # noqa: E402
+
+from analysis import labels  # noqa: E402
+from analysis.briefing import batch, run  # noqa: E402
+from factory import make_dataset  # noqa: E402
+
+A4_POINTS = (595.92, 841.92)
+SECTIONS = ("standing", "users", "events", "market", "region", "peers", "outlook", "sources")
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory):
+    """One real-data briefing in each language with its PDF: {lang: (html, pdf, reader)}."""
+    out = tmp_path_factory.mktemp("pdf")
+    result = {}
+    for lang, platform, region in (("de", "WhatsApp", "Europe"), ("en", "Messenger", "Asia-Pacific")):
+        page = run.render_briefing(platform, region, "2017-07-11" if lang == "en" else None, lang, out=out, pdf=True)
+        result[lang] = (page, page.with_suffix(".pdf"), pypdf.PdfReader(page.with_suffix(".pdf")))
+    return result
+
+
+def _text(reader) -> str:
+    """The PDF's text, ligatures ('ﬁ') as letters, whitespace as single spaces."""
+    text = " ".join(page.extract_text() for page in reader.pages)
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text))
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_the_pdf_is_a4_with_the_title_every_heading_and_the_sources(printed, lang):
+    page, pdf, reader = printed[lang]
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    assert 3 <= len(reader.pages) <= 20
+    for sheet in reader.pages:
+        assert (float(sheet.mediabox.width), float(sheet.mediabox.height)) == pytest.approx(A4_POINTS, abs=1)
+    text = _text(reader)
+    title = re.search(r"<title>(.*?)</title>", page.read_text(encoding="utf-8")).group(1)
+    assert title.replace("&amp;", "&") in text.replace("- ", "-")  # a line break may fall after a hyphen
+    for section in SECTIONS:
+        assert labels.label(f"section:{section}", lang) in text, section
+    assert "https://" in text  # the sources print their addresses
+    assert f"1 / {len(reader.pages)}" in text  # the running footer numbers the pages
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_every_font_is_embedded(printed, lang):
+    _, _, reader = printed[lang]
+    for sheet in reader.pages:
+        for font in (sheet["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            if font["/Subtype"] == "/Type3":  # glyphs drawn by procedures inside the PDF
+                assert font["/CharProcs"], font
+                continue
+            descriptor = font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            assert any(key in descriptor.get_object() for key in ("/FontFile", "/FontFile2", "/FontFile3")), font
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_no_chart_is_split_across_pages(printed, lang):
+    page, _, reader = printed[lang]
+    charts = page.read_text(encoding="utf-8").count('<img src="data:image/png')
+    assert charts >= 3
+    assert sum(len(sheet.images) for sheet in reader.pages) == charts  # a split chart is drawn on two pages
+
+
+def test_a_batch_prints_every_page_once_with_one_browser(tmp_path):
+    folder = tmp_path / "data"
+    make_dataset(folder)
+    out = tmp_path / "reports"
+    first = batch.render_all(out, workers=2, data=folder, progress=False, pdf=True)
+    assert not first.failed
+    pdfs = sorted(out.glob("*.pdf"))
+    assert sorted(p.stem for p in pdfs) == sorted(Path(e["output"]).stem for e in first.manifest)
+    assert all(e["pdf"] == str(Path(e["output"]).with_suffix(".pdf")) for e in first.manifest)
+    index = first.index.read_text(encoding="utf-8")
+    assert index.count(">PDF</a>") == len(first.manifest)
+    printed_at = {p.name: p.stat().st_mtime_ns for p in pdfs}
+    again = batch.render_all(out, workers=2, data=folder, progress=False, pdf=True)
+    assert {e["status"] for e in again.manifest} == {"skipped"}
+    assert {p.name: p.stat().st_mtime_ns for p in out.glob("*.pdf")} == printed_at  # up to date: not printed again
