@@ -36,7 +36,7 @@ from analysis.schema import REGIONS
 from analysis.style import format_date
 
 BATCH_SIZE = 12  # the miniature grid: one platform, six region focuses, two languages
-REAL = {"platform": "Messenger", "region": "Asia-Pacific", "as_of": "2017-07-11", "lang": "en"}
+REAL = {"platform": "Messenger", "region": "Asia-Pacific", "country": None, "as_of": "2017-07-11", "lang": "en"}
 REAL_ARGV = ["--platform", "Messenger", "--region", "Asia-Pacific", "--as-of", "2017-07-11"]
 
 # Payloads carried by the miniature dataset's texts; each must reach the page escaped, never raw.
@@ -190,8 +190,8 @@ def failing_batch(mini, tmp_path_factory):
 
 
 def test_validate_fills_the_defaults(ds):
-    assert validate(ds, {}) == {"platform": "WhatsApp", "region": None, "as_of": str(ds.latest.date()),
-                                "lang": "en"}
+    assert validate(ds, {}) == {"platform": "WhatsApp", "region": None, "country": None,
+                                "as_of": str(ds.latest.date()), "lang": "en"}
     assert validate(ds, {"region": None, "as_of": None})["as_of"] == str(ds.latest.date())
 
 
@@ -207,7 +207,7 @@ def test_validate_returns_checked_values(ds):
 @pytest.mark.parametrize("values, expected", [
     ({"platfrom": "WhatsApp"}, r"unknown parameter 'platfrom' \(did you mean 'platform'\?\)"),
     ({"asof": "2020-01-01"}, r"unknown parameter 'asof' \(did you mean 'as_of'\?\)"),
-    ({"colour": "red"}, r"unknown parameter 'colour'; parameters: platform, region, as_of"),
+    ({"size": "big"}, r"unknown parameter 'size'; parameters: platform, region, country, as_of, lang"),
     ({"platform": 3}, r"parameter 'platform' must be text, got int 3"),
     ({"region": ["Europe"]}, r"parameter 'region' must be text, got list"),
     ({"as_of": 20200101}, r"parameter 'as_of' must be text"),
@@ -251,8 +251,8 @@ def test_valid_values_come_from_the_data(ds, mini):
 
 def test_grid_is_every_platform_with_stages_times_every_region_focus(ds, mini):
     _, small = mini
-    assert briefing_batch.grid(small) == [{"platform": "Messenger", "region": r, "as_of": MINI_LATEST, "lang": lang}
-                                          for lang in ("en", "de") for r in (None, *REGIONS)]
+    assert briefing_batch.grid(small) == [{"platform": "Messenger", "region": r, "country": None, "as_of": MINI_LATEST,
+                                           "lang": lang} for lang in ("en", "de") for r in (None, *REGIONS)]
     assert briefing_batch.grid(small, ["de"]) == briefing_batch.grid(small)[len(REGIONS) + 1:]
     full = briefing_batch.grid(ds)
     assert len(full) == 2 * len(stages.platforms_with_stages(ds)) * (len(REGIONS) + 1)
@@ -265,6 +265,17 @@ def test_batch_order_changes_platform_and_region_from_one_briefing_to_the_next(d
     assert sorted(map(run.output_name, order)) == sorted(run.output_name(j["parameters"]) for j in jobs)
     for before, after in zip(order, order[1:]):
         assert before["platform"] != after["platform"] and before["region"] != after["region"]
+
+
+def test_a_country_focus_takes_its_region_and_refuses_another(ds):
+    values = validate(ds, {"platform": "WhatsApp", "country": "de"})
+    assert (values["country"], values["region"]) == ("DE", "Europe")
+    assert validate(ds, values) == values
+    assert run.output_name({**values, "as_of": "2026-06-03"}) == "whatsapp--country-de--2026-06-03.html"
+    with pytest.raises(BriefingParameterError, match="give a region or a country, not both: DE is in Europe"):
+        validate(ds, {"platform": "WhatsApp", "country": "DE", "region": "Asia-Pacific"})
+    with pytest.raises(BriefingParameterError, match="unknown country 'XX'; valid values: AE, AR, AT"):
+        validate(ds, {"platform": "WhatsApp", "country": "XX"})
 
 
 def test_output_name():

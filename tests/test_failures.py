@@ -84,6 +84,9 @@ BAD = [  # (argv builder, message); every one exits 2 with one line, before any 
     (lambda out, tmp: ["--platform", "WhatsApp", "--lang", "fr", "--out", out],
      "parameter 'lang': unknown language 'fr'; valid values: en, de"),
     (lambda out, tmp: ["--all", "--lang", "fr", "--out", out], "--lang: unknown language 'fr'; valid values: en, de"),
+    (lambda out, tmp: ["--platform", "WhatsApp", "--country", "XX", "--out", out],
+     "parameter 'country': unknown country 'XX'; valid values: AE, AR, AT, AU"),
+    (lambda out, tmp: ["--all", "--country", "DE", "--out", out], "--all renders the whole grid; drop"),
 ]
 
 

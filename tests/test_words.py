@@ -235,3 +235,24 @@ def test_german_sentences_read_german():
     peers = str(w.peers(facts.PeerPosition("WhatsApp", 8.6, 10, 10)))
     assert peers.startswith("<p>WhatsApp brauchte vom Start bis zu den ersten bezahlten Werkzeugen für Unternehmen "
                             "8,6 Jahre: am langsamsten unter den 10 Plattformen")
+
+
+# --- a country focus ------------------------------------------------------------------------------
+
+def test_a_country_briefing_names_the_country_and_highlights_its_rows(real):
+    b = Briefing(real, "WhatsApp", None, None, "en", "DE")
+    assert b.title.startswith("WhatsApp in Germany: monetization briefing, ")
+    assert "<tr><th>Country</th><td>Germany</td></tr>" in b.header()
+    events = b.events()
+    assert "Rows in <strong>Germany</strong> are highlighted." in events
+    local = re.findall(r'<tr class="in-region">(.*?)</tr>', events)
+    german = real.rollouts[(real.rollouts["platform"] == "WhatsApp")
+                           & real.rollouts["countries"].fillna("").str.split(" ").map(lambda c: "DE" in c)]
+    assert len(local) == len(german) > 0
+    figures = re.findall(r'<tr class="([^"]*)"><td>([^<]*)</td>', b.region_comparison())
+    assert figures[0] == ("in-region", "Germany")
+    assert [place for css, place in figures if css] == [place for css, place in figures if place == "Germany"]
+    assert b.market().startswith("<p>In <strong>Germany</strong> on ")
+    german_page = Briefing(real, "WhatsApp", None, None, "de", "DE")
+    assert german_page.title.startswith("WhatsApp in Deutschland: Monetarisierungs-Briefing, ")
+    assert "<tr><th>Land</th><td>Deutschland</td></tr>" in german_page.header()

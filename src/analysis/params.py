@@ -91,7 +91,7 @@ class Parameter:
     """One briefing parameter: its name, type, default and, given the data, its valid values."""
 
     name: str
-    type: str  # "platform", "region", "language" or "date"
+    type: str  # "platform", "region", "country", "language" or "date"
     default: str | None
     help: str
 
@@ -101,6 +101,8 @@ class Parameter:
             return stages.platforms_with_stages(ds)
         if self.type == "region":
             return list(REGIONS)
+        if self.type == "country":
+            return sorted(ds.countries["country"])
         if self.type == "language":
             return list(LANGUAGES)
         return str(ds.earliest.date()), str(ds.latest.date())
@@ -109,6 +111,8 @@ class Parameter:
 PARAMETERS = (
     Parameter("platform", "platform", "WhatsApp", "the platform the briefing is about"),
     Parameter("region", "region", None, "a region to highlight (default: none)"),
+    Parameter("country", "country", None, "instead of a region, a country to focus on (ISO code) and "
+                                          "compare with its region"),
     Parameter("as_of", "date", None, "the date of the briefing, YYYY-MM-DD (default: the end of the data)"),
     Parameter("lang", "language", "en", "the language of the briefing's words and formats"),
 )
@@ -127,13 +131,14 @@ def validate(ds: Dataset, values: dict) -> dict:
     Returns
     -------
     dict
-        ``platform``, ``region`` (or None), ``as_of`` as ``YYYY-MM-DD`` and ``lang``.
+        ``platform``, ``region`` (or None), ``country`` (or None), ``as_of`` as ``YYYY-MM-DD`` and
+        ``lang``. With a country, ``region`` is the country's region.
 
     Raises
     ------
     BriefingParameterError
         Unknown name, wrong type, a value not in the data (with a "did you mean"), a date
-        outside the data or before the platform's launch.
+        outside the data or before the platform's launch, a region and a country together.
     """
     for name in values:
         if name not in _BY_NAME:
@@ -160,9 +165,16 @@ def validate(ds: Dataset, values: dict) -> dict:
                               checks.timestamp("last", last), "the briefings")
                 result[parameter.name] = str(when.date())
             else:
+                value = value.upper() if parameter.type == "country" else value
                 result[parameter.name] = checks.choice(parameter.type, value, parameter.valid(ds))
         except ValueError as error:
             raise BriefingParameterError(f"parameter {parameter.name!r}: {error}") from None
+    if result["country"] is not None:
+        own = str(ds.countries.set_index("country").loc[result["country"], "region"])
+        if result["region"] not in (None, own):
+            raise BriefingParameterError(f"give a region or a country, not both: {result['country']} is in "
+                                         f"{own}, and its briefing compares it with that region")
+        result["region"] = own
     launched = ds.platforms.set_index("platform").loc[result["platform"], "launched"]
     as_of = result["as_of"] or str(ds.latest.date())
     if as_of < str(launched.date()):

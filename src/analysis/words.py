@@ -16,9 +16,11 @@ from . import facts
 from .formats import age, amount, duration, ordinal, percent, when
 from .labels import label, region_name, stage_name
 
-def title(platform: str, region: str | None, as_of, lang: str = "en") -> str:
-    """'WhatsApp in Latin America: monetization briefing, 28 Jan 2026' (or in German)."""
-    focus = label("title_focus", lang, place=region_name(region, lang)) if region else ""
+def title(platform: str, region: str | None, as_of, lang: str = "en", place: str | None = None) -> str:
+    """'WhatsApp in Latin America: monetization briefing, 28 Jan 2026' (or in German); ``place``
+    (a country's name) instead of the region's."""
+    place = place or (region_name(region, lang) if region else None)
+    focus = label("title_focus", lang, place=place) if place else ""
     return f"{label('title', lang, platform=platform, focus=focus)}, {when(as_of, lang=lang)}"
 
 
@@ -202,15 +204,19 @@ class Words:
             return self.m.paragraph(self.s.no_local(f.region, self.as_of))
         return self.m.paragraph(self.s.in_place(f.region)) + self.m.bullets(items)
 
-    def region(self, platform: str, f: facts.Region) -> Markup:
+    def region(self, platform: str, f: facts.Region, highlight: str | None = None) -> Markup:
+        """The region's overview and figures; the rows of the place ``highlight`` (a country) first
+        and highlighted."""
         intro = self.m.paragraph(self.s.no_region(platform)) if f.region is None else self.region_overview(f)
         if not f.figures:
             return intro + self.m.paragraph(self.s.no_figures(platform, f.region, self.as_of))
+        figures = sorted(f.figures, key=lambda r: r.place != highlight)  # stable: the rest keep their order
         rows = [(r.place, r.platform or self.label("messaging_apps"), r.figure.label,
                  amount(r.figure.value, r.figure.unit, self.lang), self.s.figure_year(r.figure),
-                 self.m.cite([r.figure.source_id])) for r in f.figures]
+                 self.m.cite([r.figure.source_id])) for r in figures]
         return intro + self.m.table(self.headers("place", "platform", "measure", "value", "year", "source"), rows,
-                                    css="figures")
+                                    css="figures", row_css=["in-region" if r.place == highlight else ""
+                                                            for r in figures])
 
     def no_country_users(self, platform: str) -> Markup:
         return self.m.paragraph(self.s.no_country_users(platform, self.as_of))

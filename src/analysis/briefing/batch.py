@@ -151,7 +151,7 @@ def _print_pdfs(manifest: list[dict], out: Path, progress: bool) -> None:
                                     file=sys.stderr) as bar:
         for entry in due:
             try:
-                print_pdf(printer, out / entry["output"], entry["parameters"])
+                print_pdf(printer, out / entry["output"])
             except Exception as error:  # the browser's errors: one page failed, the others go on
                 entry.update(status="failed", error=f"{entry['output']}: printing the PDF failed: {error}")
             bar.update()

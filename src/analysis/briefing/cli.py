@@ -79,9 +79,9 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         if args.all:
-            if args.platform or args.region or args.as_of:
-                raise BriefingParameterError("--all renders the whole grid; drop --platform, --region "
-                                             "and --as-of")
+            if args.platform or args.region or args.country or args.as_of:
+                raise BriefingParameterError("--all renders the whole grid; drop --platform, --region, "
+                                             "--country and --as-of")
             result = render_all(args.out, workers=args.workers, force=args.force, data=data,
                                 timeout=args.timeout, fresh_kernels=args.fresh_kernels,
                                 languages=[args.lang] if args.lang else LANGUAGES, pdf=args.pdf, pptx=args.pptx)
@@ -95,7 +95,8 @@ def main(argv=None) -> int:
             if option in getattr(args, "given_options", ()):
                 raise BriefingParameterError(f"--{option.replace('_', '-')} works with --all only")
         page = render_briefing(args.platform, args.region, args.as_of, args.lang or "en", out=args.out,
-                               data=data, ds=ds, timeout=args.timeout, pdf=args.pdf, pptx=args.pptx)
+                               country=args.country, data=data, ds=ds, timeout=args.timeout, pdf=args.pdf,
+                               pptx=args.pptx)
         print(page)
         for wanted, suffix in ((args.pdf, ".pdf"), (args.pptx, ".pptx")):
             if wanted:

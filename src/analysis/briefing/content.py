@@ -21,10 +21,12 @@ from .chartcache import CHARTS, Chart, ChartCache, fingerprint, settings
 class Briefing:
     """Computes each section of a briefing and keeps the sources it cites, in order."""
 
-    def __init__(self, ds: Dataset, platform: str, region: str | None = None, as_of=None, lang: str = "en", *,
-                 cache: ChartCache = CHARTS):
-        checked = validate(ds, {"platform": platform, "region": region, "as_of": as_of, "lang": lang})
+    def __init__(self, ds: Dataset, platform: str, region: str | None = None, as_of=None, lang: str = "en",
+                 country: str | None = None, *, cache: ChartCache = CHARTS):
+        checked = validate(ds, {"platform": platform, "region": region, "country": country, "as_of": as_of,
+                                "lang": lang})
         self.ds, self.platform, self.region = ds, checked["platform"], checked["region"]
+        self.country = checked["country"]  # with a country, region is the country's
         self.as_of, self.lang = pd.Timestamp(checked["as_of"]), checked["lang"]
         self.words = words.Words(words.Html(words.Citations()), self.as_of, self.lang)
         self.cache, self.data_digest = cache, fingerprint(ds)
@@ -38,11 +40,14 @@ class Briefing:
 
     @property
     def title(self) -> str:
-        return words.title(self.platform, self.region, self.as_of, self.lang)
+        return words.title(self.platform, self.region, self.as_of, self.lang,
+                           place=self.place if self.country else None)
 
     @property
     def place(self) -> str:
-        """The region's name in the briefing's language, or 'all markets'."""
+        """The country's or region's name in the briefing's language, or 'all markets'."""
+        if self.country:
+            return facts.Names(self.ds, self.lang).country(self.country)
         return region_name(self.region, self.lang) if self.region else label("all_markets", self.lang)
 
     def _chart(self, size: tuple, draw, inputs: tuple) -> Chart:
@@ -103,6 +108,7 @@ class Briefing:
         say = self.words.label
         region = region_name(self.region, self.lang) if self.region else say("all_regions")
         rows = [(say("platform"), self.platform), (say("region"), region),
+                *([(say("country"), self.place)] if self.country else []),
                 (say("as_of"), when(self.as_of, lang=self.lang))]
         return (Markup('<h1 class="title">{}</h1>').format(self.title)
                 + Markup('<div class="parameters"><h4>{}</h4>{}</div>').format(
@@ -131,18 +137,19 @@ class Briefing:
 
     def events(self) -> str:
         """The platform's monetization events so far, rows in the region highlighted."""
-        found = facts.events(self.ds, self.platform, self.as_of, region=self.region, lang=self.lang)
+        found = facts.events(self.ds, self.platform, self.as_of, region=self.region, country=self.country,
+                             lang=self.lang)
         return self.words.events(self.platform, found, self.region and self.place)
 
     def market(self) -> str:
         """What businesses can buy, test or use free on the platform in the region now."""
-        found = facts.market(self.ds, self.platform, self.as_of, self.region, self.lang)
+        found = facts.market(self.ds, self.platform, self.as_of, self.country or self.region, self.lang)
         return self.words.market(self.platform, found, self.place)
 
     def region_comparison(self) -> str:
         """The region's first events, stated B2B/B2C use and newest figures (or the platform's everywhere)."""
-        return self.words.region(self.platform, facts.region(self.ds, self.platform, self.as_of, self.region,
-                                                             self.lang))
+        found = facts.region(self.ds, self.platform, self.as_of, self.region, self.lang)
+        return self.words.region(self.platform, found, highlight=self.place if self.country else None)
 
     def _users_figures(self) -> pd.DataFrame:
         """The platform's regional user figures known by the date."""
@@ -170,7 +177,8 @@ class Briefing:
 
     def watch_next(self) -> str:
         """Open plans with their age, products back or replaced, shelved ones, and the next stage."""
-        return self.words.outlook(facts.outlook(self.ds, self.platform, self.as_of, self.region, self.lang))
+        return self.words.outlook(facts.outlook(self.ds, self.platform, self.as_of, self.country or self.region,
+                                                self.lang))
 
     def citations(self) -> str:
         """The numbered list of every source cited above, weak ones flagged."""

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import math
 import os
+import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -30,9 +32,11 @@ class BriefingFailed(RuntimeError):
 
 
 def output_name(values: dict) -> str:
-    """The file name of a briefing: platform, region (or 'all-regions'), date and, for a language
-    other than English, its code: 'whatsapp--europe--2026-06-03--de.html'."""
+    """The file name of a briefing: platform, region (or 'all-regions', or 'country-<code>'), date
+    and, for a language other than English, its code: 'whatsapp--europe--2026-06-03--de.html'."""
     region = (values["region"] or "all regions").lower().replace(" & ", "-").replace(" ", "-")
+    if values.get("country"):
+        region = f"country-{values['country'].lower()}"
     language = "" if values.get("lang", "en") == "en" else f"--{values['lang']}"
     return f"{values['platform'].lower()}--{region}--{values['as_of']}{language}.html"
 
@@ -46,14 +50,14 @@ def input_checksum(ds: Dataset, values: dict) -> str:
 
 
 def render_briefing(platform: str, region: str | None = None, as_of=None, lang: str = "en", *, out="reports",
-                    data: str | Path | None = None, ds: Dataset | None = None,
+                    country: str | None = None, data: str | Path | None = None, ds: Dataset | None = None,
                     timeout: float = TIMEOUT, pdf: bool = False, pptx: bool = False) -> Path:
     """Render one briefing to ``out/<name>.html`` (with ``pdf``, also ``.pdf``; with ``pptx``, ``.pptx``
     and its charts in ``<name>-charts/``).
 
     Parameters
     ----------
-    platform, region, as_of, lang
+    platform, region, as_of, lang, country
         The briefing parameters (see ``PARAMETERS``); checked before anything starts.
     out : str or Path
         The output folder; the executed notebook is kept in ``out/.executed/``.
@@ -86,7 +90,8 @@ def render_briefing(platform: str, region: str | None = None, as_of=None, lang: 
     from .kernel import WarmKernel
 
     ds = ds if ds is not None else load(data)
-    values = validate(ds, {"platform": platform, "region": region, "as_of": as_of, "lang": lang})
+    values = validate(ds, {"platform": platform, "region": region, "country": country, "as_of": as_of,
+                           "lang": lang})
     out = check_output_folder(out, [output_name(values)])
     check_timeout(timeout)
     if pdf:
@@ -99,7 +104,7 @@ def render_briefing(platform: str, region: str | None = None, as_of=None, lang: 
             with WarmKernel(TEMPLATE.parent, preload=PRELOAD, startup_timeout=START_TIMEOUT) as kernel:
                 page = render_in(values, out, data, kernel, timeout)
             if printer is not None:
-                print_pdf(printer.result(timeout=START_TIMEOUT), page, values)
+                print_pdf(printer.result(timeout=START_TIMEOUT), page)
             if pptx:
                 from .deck import write_deck
                 write_deck(ds, values, page)
@@ -114,12 +119,15 @@ def _printer():
     return Printer()
 
 
-def print_pdf(printer, page: Path, values: dict) -> Path:
-    """The briefing ``page`` printed by ``printer`` to the PDF beside it, titled in its language."""
-    from ..words import title
+def print_pdf(printer, page: Path) -> Path:
+    """The briefing ``page`` printed by ``printer`` to the PDF beside it, with the page's title."""
+    return printer.print(page, page.with_suffix(".pdf"), page_title(page.read_text(encoding="utf-8")))
 
-    return printer.print(page, page.with_suffix(".pdf"),
-                         title(values["platform"], values["region"], values["as_of"], values["lang"]))
+
+def page_title(page: str) -> str:
+    """The title of a page (or an executed briefing's header), as text."""
+    found = re.search(r"<title>(.*?)</title>", page, re.S) or re.search(r'<h1 class="title">(.*?)</h1>', page, re.S)
+    return html.unescape(found.group(1)) if found else ""
 
 
 def check_output_folder(out, names) -> Path:
@@ -165,7 +173,6 @@ def render_in(values: dict, out: Path, data, kernel, timeout: float) -> Path:
 
     from .export import to_html
     from .kernel import KERNEL_MANAGER, KernelFailure
-    from ..words import title
 
     name = output_name(values)
     executed = out / EXECUTED / name.replace(".html", ".ipynb")
@@ -189,6 +196,7 @@ def render_in(values: dict, out: Path, data, kernel, timeout: float) -> Path:
             raise BriefingFailed(f"{name}: a cell timed out after {timeout:g} s", executed) from None
         except DeadKernelError as error:
             raise BriefingFailed(f"{name}: the kernel failed: {error}", executed) from None
-    page = to_html(notebook, title(values["platform"], values["region"], values["as_of"], values["lang"]),
-                   values["lang"])
+    header = "".join(str(output.get("data", {}).get("text/html", "")) for cell in notebook.cells
+                     if cell.cell_type == "code" for output in cell.get("outputs", ()))
+    page = to_html(notebook, page_title(header), values["lang"])  # the title the notebook's header gave
     return write_atomic(out / name, page)
