@@ -21,7 +21,7 @@ import papermill
 import pytest
 
 import analysis
-from analysis import narrative, regions, stages, words
+from analysis import labels, narrative, regions, stages, words
 from analysis.briefing.kernel import KERNEL_MANAGER
 from analysis.style import format_date, format_users
 
@@ -37,7 +37,8 @@ OTHER_PARAMETERS = {
     "02-monetization-stages.ipynb": {"as_of": "2019-03-06", "platforms": ["WhatsApp", "Telegram", "iMessage"]},
     "03-ad-rollouts.ipynb": {"platforms": ["WeChat", "LINE", "KakaoTalk", "WhatsApp"], "region": "Asia-Pacific",
                              "as_of": "2020-01-01", "product": "LINE@"},  # WhatsApp: an event outside the region
-    "04-regional-comparison.ipynb": {"region": "Europe", "metric": "population_share_using", "platform": None},
+    "04-regional-comparison.ipynb": {"region": "Europe", "metric": "population_share_using", "platform": None,
+                                     "lang": "de"},
     "05-peers.ipynb": {"as_of": "2016-11-02", "platforms": ["Instagram", "Messenger", "WhatsApp", "WeChat"]},
 }
 
@@ -404,12 +405,17 @@ def _regional_comparison(shown, p, ds):
     assert largest.endswith(f"of {len(table)} places with figures.")
     summary = shown.markdown("narrative.region_summary(")
     as_of = _as_of(p, ds)
-    assert summary == narrative.region_summary(ds, p["region"], as_of)
-    assert summary.startswith(f"In **{p['region']}**:")
+    lang = p.get("lang", "en")
+    place = labels.region_name(p["region"], lang)
+    assert summary == narrative.region_summary(ds, p["region"], as_of, lang)
+    assert summary.startswith(f"In **{place}**:")
     firsts = analysis.first_markets(ds)
     firsts = firsts[(firsts["region"] == p["region"]) & (firsts["first_date"] <= as_of)]
     for platform in firsts["platform"].astype(str):
-        assert f"- {platform}: first event on record naming a market in {p['region']}, " in summary
+        first = {"en": "first event on record naming a market in", "de": "erstes belegtes Ereignis mit einem Markt in"}
+        assert f"- {platform}: {first[lang]} {place}, " in summary
+    said = summary.split(labels.label("section:sources", lang) + ":")[0]
+    assert said.count("[") >= len(firsts)  # every line cites its source
     assert len(shown.table("analysis.orientation(ds)")) == len(analysis.orientation(ds))
     adoption = shown.table("analysis.business_adoption(ds)")
     assert list(adoption.columns) == ["label", "platform", "metric", "value", "unit", "year", "note"]

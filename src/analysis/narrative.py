@@ -7,16 +7,18 @@ from markupsafe import Markup
 
 from . import checks, facts, growth, peers, regions, rollouts, stages, words
 from .data import Dataset
+from .labels import label
 from .schema import REGIONS
 from .style import format_date, format_users, format_value
 
 
-def growth_summaries(ds: Dataset, platforms=None, as_of=None) -> str:
+def growth_summaries(ds: Dataset, platforms=None, as_of=None, lang: str = "en") -> str:
     """Each platform's newest user figure by ``as_of``, its age and growth, with sources: the
-    briefing's words, in Markdown."""
+    briefing's words, in Markdown, in ``lang``."""
     selected = checks.choices("platform", platforms, ds.platform_names)
     when = _date(ds, as_of)
-    return _told(ds, when, lambda text: Markup().join(text.users(facts.users(ds, p, when)) for p in selected))
+    return _told(ds, when, lang, lambda text: Markup().join(text.users(facts.users(ds, p, when, lang))
+                                                            for p in selected))
 
 
 def snapshot_list(ds: Dataset, as_of=None, platforms=None) -> str:
@@ -92,12 +94,12 @@ def ads_gap(ds: Dataset) -> str:
     return text + "."
 
 
-def region_summary(ds: Dataset, region: str, as_of=None) -> str:
+def region_summary(ds: Dataset, region: str, as_of=None, lang: str = "en") -> str:
     """The first events on record naming a market in ``region`` and its stated B2B/B2C use by
-    ``as_of``, with sources: the briefing's words, in Markdown."""
+    ``as_of``, with sources: the briefing's words, in Markdown, in ``lang``."""
     checks.choice("region", region, REGIONS)
     when = _date(ds, as_of)
-    return _told(ds, when, lambda text: text.region_overview(facts.region_overview(ds, region, when)))
+    return _told(ds, when, lang, lambda text: text.region_overview(facts.region_overview(ds, region, when, lang)))
 
 
 def largest_figure(ds: Dataset, metric: str, platform=None) -> str:
@@ -131,26 +133,28 @@ def peer_summary(ds: Dataset, as_of=None) -> str:
 
 
 
-def market_now(ds: Dataset, platform: str, market=None, as_of=None) -> str:
+def market_now(ds: Dataset, platform: str, market=None, as_of=None, lang: str = "en") -> str:
     """What businesses can pay for, test and use free on ``platform`` in ``market`` (a region or a
     country code; everywhere by default) on ``as_of``, with what is announced or gone, and sources.
 
-    The same sentences as the briefing's sections, in Markdown.
+    The same sentences as the briefing's sections, in Markdown, in ``lang``.
     """
     checks.choice("platform", platform, stages.platforms_with_stages(ds))
-    when = _date(ds, as_of)
-    names = dict(zip(ds.countries["country"], ds.countries["name"]))
-    place = names.get(market, market) or "all markets"
-    return _told(ds, when, lambda text: text.market(platform, facts.market(ds, platform, when, market), place)
-                 + text.outlook(facts.outlook(ds, platform, when, market)))
+    when, names = _date(ds, as_of), facts.Names(ds, lang)
+    place = (names.country(market) if market in set(ds.countries["country"])
+             else names.region(market) if market else label("all_markets", lang))
+    return _told(ds, when, lang, lambda text: text.market(platform, facts.market(ds, platform, when, market, lang),
+                                                          place)
+                 + text.outlook(facts.outlook(ds, platform, when, market, lang)))
 
 
 def _date(ds: Dataset, as_of) -> pd.Timestamp:
     return checks.timestamp("as_of", as_of) if as_of is not None else ds.latest
 
 
-def _told(ds: Dataset, as_of, tell) -> str:
-    """``tell(words)`` in Markdown for the date, followed by the sources it cited."""
-    text = words.Words(words.Md(words.Citations()), as_of)
+def _told(ds: Dataset, as_of, lang: str, tell) -> str:
+    """``tell(words)`` in Markdown for the date and language, followed by the sources it cited."""
+    text = words.Words(words.Md(words.Citations()), as_of, lang)
     body, cited = tell(text), text.m.citations.cited
-    return str(body + "Sources:\n\n" + text.sources(facts.sources(ds, cited)) if cited else body).rstrip() + "\n"
+    sources = Markup("{}:\n\n").format(label("section:sources", lang)) + text.sources(facts.sources(ds, cited))
+    return str(body + sources if cited else body).rstrip() + "\n"

@@ -27,10 +27,11 @@ class Parameters:
     region: str | None
     platform: str | None
     metric: str | None
+    lang: str = "en"
 
 
 def check(ds: Dataset, *, as_of=None, platforms=None, region=None, platform=None,
-          metric=None) -> Parameters:
+          metric=None, lang="en") -> Parameters:
     """Check notebook parameters against ``ds``; ``as_of`` defaults to the end of the data.
 
     Parameters
@@ -45,6 +46,8 @@ def check(ds: Dataset, *, as_of=None, platforms=None, region=None, platform=None
         One platform.
     metric : str, optional
         A regional metric (``regions.metrics(ds)``).
+    lang : {"en", "de"}
+        The language of the sentences the notebook writes.
 
     Returns
     -------
@@ -69,6 +72,7 @@ def check(ds: Dataset, *, as_of=None, platforms=None, region=None, platform=None
             "platform", lambda: checks.choice("platform", platform, ds.platform_names)),
         metric=None if metric is None else _checked(
             "metric", lambda: checks.choice("metric", metric, regions.metrics(ds))),
+        lang=_checked("lang", lambda: checks.choice("language", lang, LANGUAGES)),
     )
 
 
