@@ -18,14 +18,16 @@ $(INSTALLED): pyproject.toml constraints.txt
 test: $(INSTALLED) ## Run the test suite (sets up .venv first)
 	$(BIN)/python -m pytest
 
-briefings: $(INSTALLED) ## Render every briefing and reports/index.html
-	$(BIN)/briefing --all --out reports
+briefings: $(INSTALLED) ## Render every briefing in both languages with its PDF, and reports/index.html (needs chromium)
+	$(BIN)/briefing --all --pdf --out reports
 
-screenshot: $(INSTALLED) ## Render one briefing and photograph it into docs/ (needs chromium)
+screenshot: $(INSTALLED) ## Photograph a briefing and a German PDF's first page into docs/ (needs chromium, pdftoppm)
 	$(BIN)/briefing --platform Messenger --region Asia-Pacific --as-of 2017-07-11 --out reports/screenshot
 	chromium --headless=new --no-sandbox --disable-gpu --disable-background-networking \
 		--proxy-server=127.0.0.1:9 --hide-scrollbars --window-size=1100,1500 \
 		--screenshot=docs/briefing.png reports/screenshot/messenger--asia-pacific--2017-07-11.html
+	$(BIN)/briefing --platform WhatsApp --country DE --lang de --pdf --out reports/screenshot
+	pdftoppm -r 70 -png -f 1 -l 1 -singlefile reports/screenshot/whatsapp--country-de--*--de.pdf docs/briefing-de-pdf
 
 lab: $(INSTALLED) ## Open JupyterLab on the notebooks in the project's environment
 	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable '.[lab]'

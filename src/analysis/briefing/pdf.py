@@ -16,7 +16,8 @@ A4_INCHES = (8.27, 11.69)
 # Chromium's own arguments: no window, no network (a page loads nothing from outside), no first-run work.
 ARGUMENTS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
              "--disable-background-networking", "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
-             "--no-first-run", "--hide-scrollbars")
+             "--no-first-run", "--hide-scrollbars", "--disable-extensions", "--disable-component-update",
+             "--disable-sync", "--disable-default-apps", "--no-default-browser-check")
 FOOTER = ('<div style="font-family: DejaVu Sans, sans-serif; font-size: 7.5px; color: #666; width: 100%; '
           'margin: 0 14mm; display: flex; justify-content: space-between;">'
           '<span>{title}</span><span><span class="pageNumber"></span> / <span class="totalPages"></span></span></div>')
