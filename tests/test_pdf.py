@@ -90,3 +90,16 @@ def test_a_batch_prints_every_page_once_with_one_browser(tmp_path):
     again = batch.render_all(out, workers=2, data=folder, progress=False, pdf=True)
     assert {e["status"] for e in again.manifest} == {"skipped"}
     assert {p.name: p.stat().st_mtime_ns for p in out.glob("*.pdf")} == printed_at  # up to date: not printed again
+
+
+def test_a_browser_that_does_not_start_fails_with_one_line_and_keeps_the_page(tmp_path, monkeypatch):
+    from analysis.briefing import pdf
+    from factory import run_main
+
+    folder, out = tmp_path / "data", tmp_path / "out"
+    make_dataset(folder)
+    monkeypatch.setattr(pdf, "tools", lambda: ("/bin/false", str(CHROMEDRIVER)))
+    status, stdout, stderr = run_main(["--platform", "Messenger", "--data", folder, "--out", out, "--pdf"])
+    assert status == 1
+    assert stderr.startswith("briefing: Chromium did not start: ") and stderr.count("\n") == 1, stderr
+    assert [p.suffix for p in out.glob("messenger--*")] == [".html"]  # the page is kept, no PDF

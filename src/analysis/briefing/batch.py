@@ -143,7 +143,7 @@ def _print_pdfs(manifest: list[dict], out: Path, progress: bool) -> None:
     cannot be printed is recorded as failed."""
     from tqdm import tqdm
 
-    from .pdf import Printer
+    from .pdf import PrintFailed, Printer
 
     pages = [e for e in manifest if e["status"] != "failed"]
     due = [e for e in pages if not _up_to_date(out / e["output"], (out / e["output"]).with_suffix(".pdf"))]
@@ -152,8 +152,8 @@ def _print_pdfs(manifest: list[dict], out: Path, progress: bool) -> None:
         for entry in due:
             try:
                 print_pdf(printer, out / entry["output"])
-            except Exception as error:  # the browser's errors: one page failed, the others go on
-                entry.update(status="failed", error=f"{entry['output']}: printing the PDF failed: {error}")
+            except PrintFailed as error:  # one page failed, the others go on
+                entry.update(status="failed", error=str(error))
             bar.update()
     for entry in pages:
         if entry["status"] != "failed":

@@ -11,6 +11,7 @@ from ..files import FolderBusy
 from ..formats import LANGUAGES
 from ..params import PARAMETERS, BriefingParameterError
 from .batch import max_workers, render_all
+from .pdf import PrintFailed
 from .run import TIMEOUT, BriefingFailed, render_briefing
 
 
@@ -105,7 +106,7 @@ def main(argv=None) -> int:
     except (BriefingParameterError, FolderBusy) as error:
         print(f"briefing: {error}", file=sys.stderr)
         return 2
-    except BriefingFailed as error:
+    except (BriefingFailed, PrintFailed) as error:
         print(f"briefing: {error}", file=sys.stderr)
         return 1
     except OSError as error:  # a full disk, say: what was written before is kept

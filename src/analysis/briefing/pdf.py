@@ -23,6 +23,10 @@ FOOTER = ('<div style="font-family: DejaVu Sans, sans-serif; font-size: 7.5px; c
           '<span>{title}</span><span><span class="pageNumber"></span> / <span class="totalPages"></span></span></div>')
 
 
+class PrintFailed(RuntimeError):
+    """The browser could not start, load a page or print it."""
+
+
 def tools() -> tuple[str, str]:
     """The paths of Chromium and its WebDriver.
 
@@ -46,6 +50,7 @@ class Printer:
 
     def __init__(self):
         from selenium import webdriver
+        from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.chrome.options import Options
         from selenium.webdriver.chrome.service import Service
 
@@ -54,17 +59,30 @@ class Printer:
         options.binary_location = chromium
         for argument in ARGUMENTS:
             options.add_argument(argument)
-        self._driver = webdriver.Chrome(service=Service(driver), options=options)
+        self._failure = WebDriverException
+        try:
+            self._driver = webdriver.Chrome(service=Service(driver), options=options)
+        except WebDriverException as error:
+            raise PrintFailed(f"Chromium did not start: {error.msg}") from None
         self._driver.set_page_load_timeout(LOAD_TIMEOUT)
 
     def print(self, page: Path, pdf: Path, title: str) -> Path:
         """Print the HTML file ``page`` to ``pdf`` (written whole or not at all), with ``title`` and
-        page numbers in a running footer."""
-        self._driver.get(Path(page).resolve().as_uri())
-        printed = self._driver.execute_cdp_cmd("Page.printToPDF", {
-            "paperWidth": A4_INCHES[0], "paperHeight": A4_INCHES[1], "preferCSSPageSize": True,
-            "printBackground": True, "displayHeaderFooter": True, "headerTemplate": "<span></span>",
-            "footerTemplate": FOOTER.format(title=escape(title)), "generateDocumentOutline": True})
+        page numbers in a running footer.
+
+        Raises
+        ------
+        PrintFailed
+            The page did not load within ``LOAD_TIMEOUT`` seconds, or the browser failed.
+        """
+        try:
+            self._driver.get(Path(page).resolve().as_uri())
+            printed = self._driver.execute_cdp_cmd("Page.printToPDF", {
+                "paperWidth": A4_INCHES[0], "paperHeight": A4_INCHES[1], "preferCSSPageSize": True,
+                "printBackground": True, "displayHeaderFooter": True, "headerTemplate": "<span></span>",
+                "footerTemplate": FOOTER.format(title=escape(title)), "generateDocumentOutline": True})
+        except self._failure as error:
+            raise PrintFailed(f"{Path(page).name}: printing the PDF failed: {error.msg}") from None
         return write_atomic(pdf, base64.b64decode(printed["data"]))
 
     def close(self) -> None:
