@@ -1,4 +1,5 @@
-"""The briefing's words: sentences from one Jinja template, in HTML (the page) or Markdown (notebooks).
+"""The briefing's words: sentences from one Jinja template per language (en.j2, de.j2), in HTML (the
+page) or Markdown (notebooks).
 
 Every data text is escaped by Jinja's autoescape; the markups add only emphasis, citations,
 paragraphs, lists and tables around it.
@@ -15,6 +16,7 @@ from markupsafe import Markup, escape
 from . import facts
 from .formats import age, amount, duration, ordinal, percent, when
 from .labels import label, region_name, stage_name
+
 
 def title(platform: str, region: str | None, as_of, lang: str = "en", place: str | None = None) -> str:
     """'WhatsApp in Latin America: monetization briefing, 28 Jan 2026' (or in German); ``place``
