@@ -234,7 +234,8 @@ STAGES_TABLE = Table(
         Field("stage", "integer", "1 grow users, 2 organic business interaction, 3 paid business tools.",
               categories=STAGES),
         _date("started", "Date of the first event of the stage."),
-        Field("evidence", "string", "What happened, in one sentence."),
+        Field("evidence", "string", "What happened: a sentence about the entry itself, then any later "
+                                    "events in sentences of their own (a briefing drops those after its date)."),
         Field("evidence_de", "string",
               "The evidence in German: the same sentences, split at the same places and naming the "
               "same years, so a briefing drops the same sentences in either language."),
