@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis import facts, labels, stages, words
+from analysis import facts, labels, stages, style, words
 from analysis.briefing.content import Briefing
 
 T = pd.Timestamp
@@ -211,7 +211,8 @@ def test_every_label_has_both_languages():
     ("Instagram", "North America", "2013-12-31")])
 def test_a_german_briefing_has_no_english_words_left(real, platform, region, as_of):
     b = Briefing(real, platform, region, as_of, "de")
-    region_chart = b.plot_region()
+    with style.theme():  # as in the briefing notebook: with the fonts for every publisher's name
+        region_chart, peers_chart = b.plot_region(), b.plot_peers()
     sections = [b.header(), b.standing(), b.users(), b.events(), b.market(), b.region_comparison(),
                 getattr(region_chart, "data", None) or region_chart.alt, b.peers_section(), b.watch_next(),
                 b.footer(), *(b.heading(s) for s in ("standing", "users", "events", "market", "region", "peers",
@@ -222,7 +223,7 @@ def test_a_german_briefing_has_no_english_words_left(real, platform, region, as_
     for key, values in labels._labels().items():
         if key.startswith(("header:", "section:")) and values["en"] != values["de"]:
             assert f">{values['en']}<" not in page, key
-    assert "Sources:" not in b.plot_peers().alt and b.plot_peers().alt.startswith("Grafik: ")
+    assert "Sources:" not in peers_chart.alt and peers_chart.alt.startswith("Grafik: ")
 
 
 def test_german_sentences_read_german():

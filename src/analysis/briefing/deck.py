@@ -58,13 +58,14 @@ def write_deck(ds: Dataset, values: dict, page: Path) -> Path:
     deck = Presentation()
     deck.slide_width, deck.slide_height = Inches(WIDE), Inches(TALL)
     _title_slide(deck, b)
-    with style.theme():  # the page's look
+    with style.theme():  # the charts look as on the page
         pictures = save_charts(b, chart_folder(page))
+        notes = {section: _chart_note(b, section) for section in pictures}
     for section in SECTIONS:
         text, bullets = _section_text(b, section)
         cited = sorted({int(n) for n in re.findall(r"\d+", " ".join(re.findall(r"\[([\d, ]+)\]",
                                                                                  " ".join([text, *bullets]))))})
-        sources = _source_line(b, cited) or (_chart_note(b, section) if section in pictures else "")
+        sources = _source_line(b, cited) or notes.get(section, "")
         _section_slide(deck, label(f"section:{section}", b.lang), text, bullets, pictures.get(section), sources)
     _source_slides(deck, b)
     buffer = io.BytesIO()
