@@ -237,3 +237,39 @@ def test_load_verdict_on_1000x(load, monkeypatch, capsys, seconds, status, verdi
     result, out = run_load(load, monkeypatch, capsys, {None: 0.1, "x1000": seconds}, [1000])
     assert result == status
     assert verdict in out
+
+
+# --- pdf and setup --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("single, batch_pages, status, verdicts", [
+    ((3.0, 3.8), (10.0, 19.8), 0, ("+0.80 s (goal <= 1 s: met)", "+0.30 s per page (goal <= 1 s: met)")),
+    ((3.0, 4.2), (10.0, 19.8), 1, ("+1.20 s (goal <= 1 s: NOT met)", "+0.30 s per page (goal <= 1 s: met)")),
+    ((3.0, 3.8), (10.0, 72.6), 1, ("+0.80 s (goal <= 1 s: met)", "+1.10 s per page (goal <= 1 s: NOT met)")),
+])
+def test_pdf_verdicts(monkeypatch, capsys, tmp_path, single, batch_pages, status, verdicts):
+    pdf = script("pdf")
+    times = iter([single[0]] * 3 + [single[1]] * 3 + list(batch_pages))
+
+    def seconds(argv):
+        if "--pdf" in argv and "--all" in argv:  # the printing run leaves its PDFs
+            folder = Path(argv[argv.index("--out") + 1])
+            for n in range(66):
+                (folder / f"page-{n}.pdf").write_bytes(b"%PDF-")
+        return next(times)
+
+    monkeypatch.setattr(pdf, "seconds", seconds)
+    assert pdf.main([]) == status
+    out = capsys.readouterr().out
+    for verdict in verdicts:
+        assert verdict in out
+    assert "batch of 66 pages" in out
+
+
+@pytest.mark.parametrize("uv, status, verdict", [(40.0, 0, "goal < 60 s: met"), (61.0, 1, "goal < 60 s: NOT met")])
+def test_setup_verdicts(monkeypatch, capsys, uv, status, verdict):
+    setup = script("setup")
+    monkeypatch.setattr(setup, "to_first_test", lambda use_uv: uv if use_uv else 120.0)
+    assert setup.main(["--repeat", "3"]) == status
+    out = capsys.readouterr().out
+    assert "pip only  120.0 s to the first test" in out
+    assert f"uv        {uv:.1f} s to the first test = {120.0 / uv:.1f} x faster ({verdict})" in out
