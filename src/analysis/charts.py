@@ -515,7 +515,8 @@ def _as_of_line(ax, date, *, label: bool = False, lang: str = "en"):
     x = mdates.date2num(date)
     ax.axvline(x, color=_AS_OF_COLOR, linestyle="--", linewidth=1.2, gid="as-of")
     if label:
-        ax.annotate(labels.label("chart:as_of", lang, date=style.format_date(date, lang=lang)), xy=(x, 0.0), xycoords=("data", "axes fraction"),
+        text = labels.label("chart:as_of", lang, date=style.format_date(date, lang=lang))
+        ax.annotate(text, xy=(x, 0.0), xycoords=("data", "axes fraction"),
                     xytext=(-3, 3), textcoords="offset points", color=_AS_OF_COLOR, fontsize=8, ha="right",
                     va="bottom", parse_math=False,
                     bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.5})

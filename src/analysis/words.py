@@ -184,7 +184,8 @@ class Words:
         if f.paid:
             text += self.m.bullets([self.s.offer(o) for o in f.paid])
         if f.testing:
-            text += self.m.paragraph(self.label("being_tested")) + self.m.bullets([self.s.testing(o) for o in f.testing])
+            text += (self.m.paragraph(self.label("being_tested"))
+                     + self.m.bullets([self.s.testing(o) for o in f.testing]))
         if f.free:
             text += self.m.paragraph(self.s.free_tools(f.free))
         return text

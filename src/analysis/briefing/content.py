@@ -1,4 +1,5 @@
-"""The briefing for one platform, region and date: each section's facts in words, and its charts."""
+"""The briefing for one platform, region or country, date and language: each section's facts in
+words, and its charts."""
 
 from __future__ import annotations
 
@@ -83,7 +84,8 @@ class Briefing:
             return (10, 4.8), _stages_chart, (self.as_of, self.region, self.lang)
         if section == "users":
             counts = self.ds.user_counts
-            early = set(counts.loc[(counts["metric"] == "mau") & (counts["date"] <= self.as_of), "platform"].astype(str))
+            monthly = counts[(counts["metric"] == "mau") & (counts["date"] <= self.as_of)]
+            early = set(monthly["platform"].astype(str))
             meta = set(self.ds.platforms.loc[~self.ds.platforms["peer"], "platform"].astype(str))
             shown = tuple(p for p in self.ds.platform_names if p in early and (p == self.platform or p in meta))
             return (10, 4.2), _users_chart, (shown, self.as_of, self.lang)

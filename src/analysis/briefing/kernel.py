@@ -122,7 +122,8 @@ class WarmKernel:
         deadline = time.monotonic() + timeout if timeout else None
         self.notebook = None
         try:
-            self._call("import analysis.briefing.kernelstate; analysis.briefing.kernelstate.reset()", self.startup_timeout)
+            self._call("import analysis.briefing.kernelstate; analysis.briefing.kernelstate.reset()",
+                       self.startup_timeout)
             return papermill.execute_notebook(
                 str(notebook), str(output), parameters=parameters, engine_name=ENGINE,
                 kernel_name=KERNEL_NAME, progress_bar=False, request_save_on_cell_execute=False,
