@@ -118,6 +118,12 @@ def test_region_and_peers_sentences():
                             "the fastest of the 8 platforms")
 
 
+def test_a_name_ending_in_s_takes_an_apostrophe_only():
+    threads = facts.Users("Threads", figure(400, date="2025-08-12", age=0.8), None)
+    assert "Threads' latest reported figure: " in str(md_words().users(threads))
+    assert "Viber's latest reported figure: " in str(md_words().users(facts.Users("Viber", figure(), None)))
+
+
 def test_a_region_with_no_local_event_says_so():
     empty = facts.Region("Europe", (), (), ())
     assert str(md_words().region_overview(empty)) == "No event on record by 30 Jun 2019 names a market in Europe.\n\n"

@@ -42,6 +42,7 @@ def environment(lang: str) -> jinja2.Environment:
         duration=lambda years: duration(years, lang), age=lambda years: age(years, lang),
         percent=lambda rate: percent(rate, lang), ordinal=ordinal, figure=figure,
         capitalize_first=lambda text: text[:1].upper() + text[1:],
+        possessive=lambda name: Markup("{}'" if name.endswith("s") else "{}'s").format(name),
         kind_label=lambda kind: label(f"kind:{kind}", lang),
         return_label=lambda state: label(f"return:{state}", lang))
     return env
