@@ -69,6 +69,16 @@ def test_a_section_without_a_chart_has_no_picture(decks):
     assert "iMessage had reported no user figure by 1 Jan 2014." in _texts(slides["users"])[1]
 
 
+def test_a_country_deck_is_about_the_country(decks, tmp_path):
+    _, _, _, ds = decks["de"]
+    values = {"platform": "WhatsApp", "region": "Europe", "country": "DE", "as_of": "2026-06-03", "lang": "de"}
+    deck = Presentation(write_deck(ds, values, tmp_path / "whatsapp-de.html"))
+    slides = list(deck.slides)
+    assert _texts(slides[0])[0].startswith("WhatsApp in Deutschland: ")
+    market = dict(zip(SECTIONS, slides[1:]))["market"]
+    assert _texts(market)[1].startswith("In Deutschland können Unternehmen am 3. Juni 2026")
+
+
 def test_charts_are_saved_as_png_at_twice_the_size_and_as_svg(decks):
     path, _, values, ds = decks["de"]
     folder = chart_folder(path.with_suffix(".html"))

@@ -42,7 +42,7 @@ def write_deck(ds: Dataset, values: dict, page: Path) -> Path:
     ----------
     ds : Dataset
     values : dict
-        The briefing's checked parameters (``platform``, ``region``, ``as_of``, ``lang``).
+        The briefing's checked parameters (``platform``, ``region``, ``country``, ``as_of``, ``lang``).
     page : Path
         The briefing's HTML file; the deck and the chart folder go beside it.
 
@@ -54,7 +54,7 @@ def write_deck(ds: Dataset, values: dict, page: Path) -> Path:
     from pptx import Presentation
     from pptx.util import Inches
 
-    b = Briefing(ds, values["platform"], values["region"], values["as_of"], values["lang"])
+    b = Briefing(ds, values["platform"], values["region"], values["as_of"], values["lang"], values.get("country"))
     deck = Presentation()
     deck.slide_width, deck.slide_height = Inches(WIDE), Inches(TALL)
     _title_slide(deck, b)
@@ -63,8 +63,8 @@ def write_deck(ds: Dataset, values: dict, page: Path) -> Path:
         notes = {section: _chart_note(b, section) for section in pictures}
     for section in SECTIONS:
         text, bullets = _section_text(b, section)
-        cited = sorted({int(n) for n in re.findall(r"\d+", " ".join(re.findall(r"\[([\d, ]+)\]",
-                                                                                 " ".join([text, *bullets]))))})
+        marks = re.findall(r"\[([\d, ]+)\]", " ".join([text, *bullets]))
+        cited = sorted({int(number) for mark in marks for number in mark.split(",")})
         sources = _source_line(b, cited) or notes.get(section, "")
         _section_slide(deck, label(f"section:{section}", b.lang), text, bullets, pictures.get(section), sources)
     _source_slides(deck, b)
