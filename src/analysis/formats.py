@@ -11,7 +11,6 @@ from babel.dates import format_date
 from babel.numbers import format_compact_decimal, format_decimal
 from babel.units import format_unit
 
-LANGUAGES = ("en", "de")
 _DAY = {"en": "d MMM y", "de": "d. MMMM y"}
 _OVER = {"en": "over", "de": "über"}
 

@@ -7,7 +7,7 @@ import csv
 from functools import cache
 from importlib.resources import files
 
-from .formats import LANGUAGES
+from .schema import LANGUAGES
 
 LABELS = files("analysis") / "templates" / "words" / "labels.csv"
 

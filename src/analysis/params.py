@@ -10,8 +10,7 @@ import pandas as pd
 
 from . import checks, regions, stages
 from .data import Dataset
-from .formats import LANGUAGES
-from .schema import REGIONS
+from .schema import LANGUAGES, REGIONS
 
 
 class ParameterError(ValueError):

@@ -36,6 +36,7 @@ PRODUCT_KINDS = ("in_app_ads", "paid_messaging", "paid_business_tools", "click_t
 METRIC_TOPICS = ("users", "reach", "business")
 ORIENTATIONS = ("B2B", "B2C")
 UNITS = ("millions", "percent", "usd_billions")
+LANGUAGES = ("en", "de")  # the languages of the briefings and their words
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 HTTP_URL = r"^https?://[^\s/?#]+[^\s]*$"

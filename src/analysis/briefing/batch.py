@@ -19,11 +19,10 @@ from pathlib import Path
 
 from .. import __version__, checks, scratch, stages
 from ..data import Dataset, load
-from ..formats import LANGUAGES
-from ..labels import label
 from ..files import folder_lock, remove_temporaries, write_atomic
+from ..labels import label
 from ..params import BriefingParameterError, validate
-from ..schema import REGIONS
+from ..schema import LANGUAGES, REGIONS
 from .run import (EXECUTED, PRELOAD, START_TIMEOUT, TEMPLATE, TIMEOUT, BriefingFailed,
                   check_output_folder, check_timeout, input_checksum, output_name, print_pdf, render_in)
 

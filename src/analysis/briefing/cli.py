@@ -8,8 +8,8 @@ import sys
 
 from ..data import DATA_DIR, Dataset, load
 from ..files import FolderBusy
-from ..formats import LANGUAGES
 from ..params import PARAMETERS, BriefingParameterError
+from ..schema import LANGUAGES
 from .batch import max_workers, render_all
 from .pdf import PrintFailed
 from .run import TIMEOUT, BriefingFailed, render_briefing
