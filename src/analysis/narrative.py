@@ -140,9 +140,8 @@ def market_now(ds: Dataset, platform: str, market=None, as_of=None, lang: str = 
     The same sentences as the briefing's sections, in Markdown, in ``lang``.
     """
     checks.choice("platform", platform, stages.platforms_with_stages(ds))
-    when, names = _date(ds, as_of), facts.Names(ds, lang)
-    place = (names.country(market) if market in set(ds.countries["country"])
-             else names.region(market) if market else label("all_markets", lang))
+    when = _date(ds, as_of)
+    place = facts.Names(ds, lang).place(market) if market else label("all_markets", lang)
     return _told(ds, when, lang, lambda text: text.market(platform, facts.market(ds, platform, when, market, lang),
                                                           place)
                  + text.outlook(facts.outlook(ds, platform, when, market, lang)))

@@ -15,13 +15,12 @@ from markupsafe import Markup, escape
 
 from . import facts
 from .formats import age, amount, duration, ordinal, percent, when
-from .labels import label, region_name, stage_name
+from .labels import label, stage_name
 
 
-def title(platform: str, region: str | None, as_of, lang: str = "en", place: str | None = None) -> str:
-    """'WhatsApp in Latin America: monetization briefing, 28 Jan 2026' (or in German); ``place``
-    (a country's name) instead of the region's."""
-    place = place or (region_name(region, lang) if region else None)
+def title(platform: str, place: str | None, as_of, lang: str = "en") -> str:
+    """'WhatsApp in Latin America: monetization briefing, 28 Jan 2026' (or in German); ``place`` is the
+    name of the region or country in focus, in ``lang``, or None."""
     focus = label("title_focus", lang, place=place) if place else ""
     return f"{label('title', lang, platform=platform, focus=focus)}, {when(as_of, lang=lang)}"
 

@@ -41,15 +41,13 @@ class Briefing:
 
     @property
     def title(self) -> str:
-        return words.title(self.platform, self.region, self.as_of, self.lang,
-                           place=self.place if self.country else None)
+        return words.title(self.platform, self.place if self.region else None, self.as_of, self.lang)
 
     @property
     def place(self) -> str:
         """The country's or region's name in the briefing's language, or 'all markets'."""
-        if self.country:
-            return facts.Names(self.ds, self.lang).country(self.country)
-        return region_name(self.region, self.lang) if self.region else label("all_markets", self.lang)
+        focus = self.country or self.region
+        return facts.Names(self.ds, self.lang).place(focus) if focus else label("all_markets", self.lang)
 
     def _chart(self, size: tuple, draw, inputs: tuple) -> Chart:
         """Draw ``draw(ds, *inputs, ax=...)`` on a new figure, or reuse the identical chart drawn before.
