@@ -191,6 +191,7 @@ class Names:
             self._countries = {code: territories.get(code, name) for code, name in self._countries.items()}
         column = "product" if lang == "en" else f"product_{lang}"
         self._products = {(str(r.platform), r.product): getattr(r, column) for r in ds.products.itertuples()}
+        self._metrics = ds.metrics.set_index("metric")
 
     def text(self, row, column: str) -> str:
         """A row's text (``event``, ``evidence``) in the language."""
@@ -215,8 +216,12 @@ class Names:
         return self.region(where) if where in REGIONS else ", ".join(self.country(c) for c in where.split(" "))
 
     def metric(self, metric: str) -> str:
-        info = self.ds.metrics.set_index("metric").loc[str(metric)]
-        return str(info["label" if self.lang == "en" else f"label_{self.lang}"])
+        """A metric's label: 'monthly active users'."""
+        return str(self._metrics.at[str(metric), "label" if self.lang == "en" else f"label_{self.lang}"])
+
+    def unit(self, metric: str) -> str:
+        """A metric's unit: 'millions'."""
+        return str(self._metrics.at[str(metric), "unit"])
 
 
 TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
@@ -354,9 +359,9 @@ def clean_url(url: str) -> str:
 
 def _figure(names: Names, value, metric, date, source_id, as_of) -> Figure:
     """A figure in its metric's unit and label; its age on ``as_of`` (0 for a year not yet over)."""
-    unit = names.ds.metrics.set_index("metric").loc[str(metric), "unit"]
     age = max(0.0, (pd.Timestamp(as_of) - pd.Timestamp(date)).days / 365.25)
-    return Figure(float(value), str(unit), names.metric(metric), pd.Timestamp(date), str(source_id), age, str(metric))
+    return Figure(float(value), names.unit(metric), names.metric(metric), pd.Timestamp(date), str(source_id), age,
+                  str(metric))
 
 
 def _users_at(ds: Dataset, platform: str, date, as_of, names: Names) -> Figure | None:
