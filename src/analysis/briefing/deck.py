@@ -59,41 +59,43 @@ def write_deck(ds: Dataset, values: dict, page: Path) -> Path:
     deck.slide_width, deck.slide_height = Inches(WIDE), Inches(TALL)
     _title_slide(deck, b)
     with style.theme():  # the charts look as on the page
-        pictures = save_charts(b, chart_folder(page))
-        notes = {section: _chart_note(b, section) for section in pictures}
+        charts = save_charts(b, chart_folder(page))
     for section in SECTIONS:
         text, bullets = _section_text(b, section)
         marks = re.findall(r"\[([\d, ]+)\]", " ".join([text, *bullets]))
         cited = sorted({int(number) for mark in marks for number in mark.split(",")})
-        sources = _source_line(b, cited) or notes.get(section, "")
-        _section_slide(deck, label(f"section:{section}", b.lang), text, bullets, pictures.get(section), sources)
+        picture, note = charts.get(section, (None, ""))
+        _section_slide(deck, label(f"section:{section}", b.lang), text, bullets, picture,
+                       _source_line(b, cited) or note)
     _source_slides(deck, b)
     buffer = io.BytesIO()
     deck.save(buffer)
     return write_atomic(page.with_suffix(".pptx"), buffer.getvalue())
 
 
-def save_charts(b: Briefing, folder: Path) -> dict[str, Path]:
-    """The briefing's charts as PNG at twice the page's resolution and as SVG in ``folder``; the PNG
-    of each section that has a chart."""
+def save_charts(b: Briefing, folder: Path) -> dict[str, tuple[Path, str]]:
+    """The briefing's charts as PNG at twice the page's resolution and as SVG in ``folder``; for each
+    section that has a chart, its PNG and its source note."""
     saved = {}
     for section in CHARTED:
         chart = b.chart_spec(section)
         if chart is None:
             continue
-        png, svg = EXPORTS.get((b.data_digest, section, chart[1].__qualname__, chart[2], chart[0]),
-                               lambda: _exported(b, section))
-        saved[section] = write_atomic(folder / f"{section}.png", png)
+        png, svg, note = EXPORTS.get((b.data_digest, section, chart[1].__qualname__, chart[2], chart[0]),
+                                     lambda: _exported(b, section))
+        saved[section] = write_atomic(folder / f"{section}.png", png), note
         write_atomic(folder / f"{section}.svg", svg)
     return saved
 
 
-def _exported(b: Briefing, section: str) -> tuple[bytes, bytes]:
+def _exported(b: Briefing, section: str) -> tuple[bytes, bytes, str]:
+    """A section's chart drawn once: as PNG, as SVG, and its source note."""
     figure = b.figure(section)
     png, svg = io.BytesIO(), io.BytesIO()
     figure.savefig(png, format="png", dpi=2 * figure.dpi, bbox_inches="tight")
     figure.savefig(svg, format="svg", bbox_inches="tight")
-    return png.getvalue(), svg.getvalue()
+    note = style.find_source_note(figure.axes[0])
+    return png.getvalue(), svg.getvalue(), note.get_text() if note else ""
 
 
 def _plain(markup: str) -> str:
@@ -108,17 +110,11 @@ def _section_text(b: Briefing, section: str) -> tuple[str, list[str]]:
                   "region": b.region_comparison, "peers": b.peers_section, "outlook": b.watch_next}[section]())
     paragraphs = [_plain(p) for p in re.findall(r"<p>(.*?)</p>", markup, re.S)]
     items = [_plain(i) for i in re.findall(r"<li>(.*?)</li>", markup, re.S)]
-    if section == "events":  # the newest events, newest first
-        rows = re.findall(r"<tr class=\"[^\"]*\">(.*?)</tr>", markup, re.S)
-        items = [" – ".join(_plain(c) for c in re.findall(r"<td>(.*?)</td>", row, re.S)[:2])
-                 + " " + _plain(re.findall(r"<td>(.*?)</td>", row, re.S)[-1]) for row in reversed(rows)]
+    if section == "events":  # the newest events, newest first: date – event [source]
+        rows = [[_plain(c) for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
+                for row in re.findall(r"<tr class=\"[^\"]*\">(.*?)</tr>", markup, re.S)]
+        items = [f"{cells[0]} – {cells[1]} {cells[-1]}" for cells in reversed(rows)]
     return (paragraphs[0] if paragraphs else ""), items[:MOST_BULLETS]
-
-
-def _chart_note(b: Briefing, section: str) -> str:
-    """The source note of a section's chart (its text alternative after the title)."""
-    chart = {"standing": b.plot_stages, "users": b.plot_users, "region": b.plot_region, "peers": b.plot_peers}
-    return chart[section]().alt.split(". ", 1)[-1]
 
 
 def _source_line(b: Briefing, numbers: list[int]) -> str:
