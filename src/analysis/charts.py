@@ -177,7 +177,7 @@ def user_growth(data, *, platforms=None, metric: str = "mau", log: bool = False,
         ax.set_yscale("log")
     style.users_axis(ax, lang=lang)
     style.year_axis(ax)
-    name = _capitalized(_metric_label(ds, metric, lang))
+    name = _capitalized(Names(ds, lang).metric(metric))
     ax.set_ylabel(name, parse_math=False)
     title = label("chart:as_announced", lang, metric=name)
     ax.set_title(label("chart:log_scale", lang, title=title) if log else title, parse_math=False)
@@ -363,8 +363,8 @@ def regional_comparison(data, metric: str | None = None, *, platform=None, regio
     ax = ax if ax is not None else plt.gca()
     shown = table["platform"].astype("string").unique()
     single = platform or (str(shown[0]) if len(shown) == 1 and pd.notna(shown[0]) else None)
-    names_of = Names(ds, lang)
-    labels = [f"{_place(names_of, row)} ({row.year})" + ("" if pd.isna(row.platform) or single else f", {row.platform}")
+    named = Names(ds, lang)
+    labels = [f"{_place(named, row)} ({row.year})" + ("" if pd.isna(row.platform) or single else f", {row.platform}")
               for row in table.itertuples()]
     y = np.arange(len(table))
     names = [str(p) if pd.notna(p) else "" for p in table["platform"]]  # "": a figure about no platform
@@ -384,7 +384,7 @@ def regional_comparison(data, metric: str | None = None, *, platform=None, regio
     ax.set_yticks(y, labels, parse_math=False)
     ax.set_ylim(len(table) - 0.5, -0.5)
     ax.grid(axis="y", visible=False)
-    units, name = set(table["unit"]), _metric_label(ds, metrics[0], lang)
+    units, name = set(table["unit"]), named.metric(metrics[0])
     ax.set_xlabel(name + (f" ({label('unit:' + units.pop(), lang)})" if len(units) == 1 else ""), parse_math=False)
     ax.set_title(_capitalized(name) + (f": {single}" if single else ""), parse_math=False)
     style.add_source_note(ax, style.source_note(ds, table["source_id"], lang=lang))
@@ -536,11 +536,6 @@ def _lines(data: pd.DataFrame, platforms: list[str], ax, kwargs: dict):
     for line, platform in zip(ax.lines[before:], platforms):
         line.set_label(platform if label is None else label)
         line.set_gid(f"line-{platform}")
-
-
-def _metric_label(ds: Dataset, metric, lang: str) -> str:
-    """The metric's label in ``lang``: 'monthly active users'."""
-    return Names(ds, lang).metric(metric)
 
 
 def _place(names, row) -> str:
