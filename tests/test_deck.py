@@ -74,9 +74,9 @@ def test_a_country_deck_is_about_the_country(decks, tmp_path):
     values = {"platform": "WhatsApp", "region": "Europe", "country": "DE", "as_of": "2026-06-03", "lang": "de"}
     deck = Presentation(write_deck(ds, values, tmp_path / "whatsapp-de.html"))
     slides = list(deck.slides)
-    assert _texts(slides[0])[0].startswith("WhatsApp in Deutschland: ")
+    assert _texts(slides[0])[0].startswith("WhatsApp – Deutschland: ")
     market = dict(zip(SECTIONS, slides[1:]))["market"]
-    assert _texts(market)[1].startswith("In Deutschland können Unternehmen am 3. Juni 2026")
+    assert _texts(market)[1].startswith("Deutschland, 3. Juni 2026: Unternehmen können bei WhatsApp Folgendes buchen:")
 
 
 def test_charts_are_saved_as_png_at_twice_the_size_and_as_svg(decks):

@@ -394,7 +394,7 @@ def _ad_rollouts(shown, p, ds):
     market = shown.markdown("narrative.market_now(")
     assert market == narrative.market_now(ds, "WhatsApp", p["region"], as_of)
     place = p["region"] or "all markets"
-    assert market.startswith(f"In **{place}** on {format_date(as_of)}, businesses can pay WhatsApp for:")
+    assert market.startswith(f"**{place[:1].upper() + place[1:]}**, {format_date(as_of)}: businesses can pay WhatsApp for:")
 
 
 def _regional_comparison(shown, p, ds):

@@ -81,12 +81,12 @@ def test_market_lists_what_can_be_bought_tested_and_used_free():
     found = facts.Market("BR", (offer(where="Brazil"),), (offer("Verified", "paid_business_tools", "in test"),),
                          (offer("Business app", "business_tools"),))
     html = str(html_words().market("WhatsApp", found, "Brazil"))
-    assert "In <strong>Brazil</strong> on 30 Jun 2019, businesses can pay WhatsApp for:" in html
-    assert "Paid messages to customers: <strong>Business API</strong>, since 1 Aug 2018 (first in Brazil)" in html
+    assert "<strong>Brazil</strong>, 30 Jun 2019: businesses can pay WhatsApp for:" in html
+    assert "Paid messages to customers: <strong>Business API</strong>, since 1 Aug 2018 (first: Brazil)" in html
     assert "<strong>Verified</strong> (paid business features) in test since 1 Aug 2018" in html
     assert "Free tools for businesses: Business app (since 1 Aug 2018)" in html
     empty = str(md_words().market("WhatsApp", facts.Market(None, (), (), ()), "all markets"))
-    assert empty == "In **all markets** on 30 Jun 2019, no paid tool of WhatsApp for businesses is on record.\n\n"
+    assert empty == "**All markets**, 30 Jun 2019: no paid tool of WhatsApp for businesses is on record.\n\n"
 
 
 def test_outlook_says_age_return_replacement_and_shelving():
@@ -251,7 +251,7 @@ def test_a_country_briefing_names_the_country_and_highlights_its_rows(real):
     assert b.title.startswith("WhatsApp in Germany: monetization briefing, ")
     assert "<tr><th>Country</th><td>Germany</td></tr>" in b.header()
     events = b.events()
-    assert "Rows in <strong>Germany</strong> are highlighted." in events
+    assert "Highlighted rows: <strong>Germany</strong>." in events
     local = re.findall(r'<tr class="in-region">(.*?)</tr>', events)
     german = real.rollouts[(real.rollouts["platform"] == "WhatsApp")
                            & real.rollouts["countries"].fillna("").str.split(" ").map(lambda c: "DE" in c)]
@@ -259,7 +259,7 @@ def test_a_country_briefing_names_the_country_and_highlights_its_rows(real):
     figures = re.findall(r'<tr class="([^"]*)"><td>([^<]*)</td>', b.region_comparison())
     assert figures[0] == ("in-region", "Germany")
     assert [place for css, place in figures if css] == [place for css, place in figures if place == "Germany"]
-    assert b.market().startswith("<p>In <strong>Germany</strong> on ")
+    assert b.market().startswith("<p><strong>Germany</strong>, ")
     german_page = Briefing(real, "WhatsApp", None, None, "de", "DE")
-    assert german_page.title.startswith("WhatsApp in Deutschland: Monetarisierungs-Briefing, ")
+    assert german_page.title.startswith("WhatsApp – Deutschland: Monetarisierungs-Briefing, ")
     assert "<tr><th>Land</th><td>Deutschland</td></tr>" in german_page.header()
