@@ -50,6 +50,12 @@ BASE = {
         ("Instagram", "2013-01-01", "mau", "100", "src-a", ""),
         ("Instagram", "2019-01-01", "mau", "1000", "src-a", ""),
     ],
+    "readings": [
+        ("paid_tools", "paid tools", "bezahlte Werkzeuge", "true", "business_tools", "Free tools.", "Freie Tools.",
+         "in_app_ads paid_messaging", "Paid reach in the app.", "Bezahlte Reichweite in der App."),
+        ("in_app_ads", "in-app ads", "Anzeigen in der App", "false", "business_tools", "Free tools.", "Freie Tools.",
+         "in_app_ads", "Ads in the app.", "Anzeigen in der App."),
+    ],
     "stages": [
         ("Instagram", "1", "2010-01-01", "Launch.", "src-a"),
         ("Instagram", "2", "2013-06-01", "Brands.", "src-a"),
@@ -89,13 +95,14 @@ def make_dataset(folder, **tables):
     Each table is a list of tuples in the schema's column order. Rows may leave out the German
     columns (``event_de``, ``evidence_de``, ``label_de``, ``product_de``): then each is made from
     the English column before it (see ``GERMAN``). Rollouts rows may leave out ``date_precision``
-    (then "day"). Unless given, ``products`` lists each product of the rollouts (stage 3 products
+    (then "day"); stages rows may leave out ``readings`` (then every reading of BASE). Unless given, ``products`` lists each product of the rollouts (stage 3 products
     as in-app ads, the others as business tools), and ``metrics`` adds each regional metric
     missing from BASE, in the row's unit.
     """
     folder.mkdir(parents=True, exist_ok=True)
     tables = {**BASE, **tables}
     tables["rollouts"] = [_rollout(row) for row in tables["rollouts"]]
+    tables["stages"] = [_stage(row) for row in tables["stages"]]
     tables.setdefault("products", _products(tables["rollouts"]))
     if "metrics" not in tables or tables["metrics"] is BASE["metrics"]:
         tables["metrics"] = _metrics(tables["regions"])
@@ -126,6 +133,15 @@ def _with_german(name, row):
         return row
     values = dict(zip(english, row))
     return tuple(GERMAN[c](values[c.removesuffix("_de")]) if c in GERMAN else values[c] for c in columns)
+
+
+ALL_READINGS = " ".join(row[0] for row in BASE["readings"])
+
+
+def _stage(row):
+    """A stages row with ``readings`` (every reading where left out)."""
+    columns = [c for c in TABLES_BY_NAME["stages"].columns if c not in GERMAN]
+    return row if len(row) >= len(columns) else (*row[:2], ALL_READINGS, *row[2:])
 
 
 def _rollout(row):

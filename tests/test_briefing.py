@@ -16,7 +16,7 @@ import datetime
 import json
 import os
 import re
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 
 import markupsafe
@@ -29,6 +29,8 @@ from factory import BASE, make_dataset, run_main, template_with
 import analysis
 from analysis import files, labels, stages, words
 from analysis.briefing import batch as briefing_batch, cli, run
+from analysis.briefing.chartcache import ChartCache
+from analysis.briefing.content import Briefing
 from analysis.params import PARAMETERS, BriefingParameterError, validate
 from analysis.files import LOCK_NAME
 from analysis.data import DataValidationError
@@ -36,7 +38,8 @@ from analysis.schema import REGIONS
 from analysis.style import format_date
 
 BATCH_SIZE = 12  # the miniature grid: one platform, six region focuses, two languages
-REAL = {"platform": "Messenger", "region": "Asia-Pacific", "country": None, "as_of": "2017-07-11", "lang": "en"}
+REAL = {"platform": "Messenger", "region": "Asia-Pacific", "country": None, "as_of": "2017-07-11", "lang": "en",
+        "reading": None}
 REAL_ARGV = ["--platform", "Messenger", "--region", "Asia-Pacific", "--as-of", "2017-07-11"]
 
 # Payloads carried by the miniature dataset's texts; each must reach the page escaped, never raw.
@@ -191,7 +194,7 @@ def failing_batch(mini, tmp_path_factory):
 
 def test_validate_fills_the_defaults(ds):
     assert validate(ds, {}) == {"platform": "WhatsApp", "region": None, "country": None,
-                                "as_of": str(ds.latest.date()), "lang": "en"}
+                                "as_of": str(ds.latest.date()), "lang": "en", "reading": None}
     assert validate(ds, {"region": None, "as_of": None})["as_of"] == str(ds.latest.date())
 
 
@@ -252,7 +255,8 @@ def test_valid_values_come_from_the_data(ds, mini):
 def test_grid_is_every_platform_with_stages_times_every_region_focus(ds, mini):
     _, small = mini
     assert briefing_batch.grid(small) == [{"platform": "Messenger", "region": r, "country": None, "as_of": MINI_LATEST,
-                                           "lang": lang} for lang in ("en", "de") for r in (None, *REGIONS)]
+                                           "lang": lang, "reading": None}
+                                          for lang in ("en", "de") for r in (None, *REGIONS)]
     assert briefing_batch.grid(small, ["de"]) == briefing_batch.grid(small)[len(REGIONS) + 1:]
     full = briefing_batch.grid(ds)
     assert len(full) == 2 * len(stages.platforms_with_stages(ds)) * (len(REGIONS) + 1)
@@ -276,6 +280,31 @@ def test_a_country_focus_takes_its_region_and_refuses_another(ds):
         validate(ds, {"platform": "WhatsApp", "country": "DE", "region": "Asia-Pacific"})
     with pytest.raises(BriefingParameterError, match="unknown country 'XX'; valid values: AE, AR, AT"):
         validate(ds, {"platform": "WhatsApp", "country": "XX"})
+
+
+def test_a_reading_other_than_the_default_names_the_file_and_the_default_does_not(ds):
+    assert validate(ds, {"platform": "WhatsApp", "reading": "paid_tools"})["reading"] is None
+    values = validate(ds, {"platform": "WhatsApp", "country": "DE", "reading": "in_app_ads", "lang": "de"})
+    assert values["reading"] == "in_app_ads"
+    assert run.output_name(values) == f"whatsapp--country-de--{values['as_of']}--in-app-ads--de.html"
+    with pytest.raises(BriefingParameterError, match="parameter 'reading': unknown reading 'ads'; valid values: "
+                                                     "paid_tools, in_app_ads"):
+        validate(ds, {"platform": "WhatsApp", "reading": "ads"})
+
+
+@pytest.mark.parametrize("reading, lang, since, name, sentence", [
+    (None, "en", "since 1 Aug 2018", "paid tools", "Stages follow the reading “paid tools”."),
+    ("in_app_ads", "en", "since 16 Jun 2025", "in-app ads", "Stages follow the reading “in-app ads”."),
+    ("in_app_ads", "de", "seit 16. Juni 2025", "Anzeigen in der App",
+     "Die Stufen folgen der Lesart „Anzeigen in der App“."),
+])
+def test_the_briefing_calls_stages_by_its_reading_and_says_which(ds, reading, lang, since, name, sentence):
+    b = Briefing(ds, "WhatsApp", None, "2025-12-31", lang, reading=reading, cache=ChartCache())
+    standing = unescape(b.standing())
+    rule = stages.reading(ds, reading)
+    assert since in standing and sentence in standing
+    assert getattr(rule, "stage3_rule" if lang == "en" else "stage3_rule_de") in standing
+    assert f"<td>{name}</td>" in unescape(b.header())
 
 
 def test_output_name():
@@ -474,7 +503,8 @@ def test_page_shows_the_parameters_used(real):
     assert block, "no 'Parameters used' block"
     assert "<h4>Parameters used</h4>" in block.group(1)
     rows = dict(re.findall(r"<tr><th>(.*?)</th><td>(.*?)</td></tr>", block.group(1)))
-    assert rows == {"Platform": "Messenger", "Region": "Asia-Pacific", "As of": "11 Jul 2017"}
+    assert rows == {"Platform": "Messenger", "Region": "Asia-Pacific", "As of": "11 Jul 2017",
+                    "Stage reading": "paid tools"}
 
 
 def test_page_cites_numbered_sources(real, ds):

@@ -208,6 +208,20 @@ def delete_stage_row(platform, stage):
     return apply
 
 
+def reading_dropped(platform, stage, reading):
+    """A defect: a reading taken off a platform's stage row; the error belongs on the next stage's row."""
+
+    def apply(folder):
+        path = folder / "stages.csv"
+        rows = read_rows(path)
+        index, column = _row_of(rows, platform=platform, stage=str(stage)), rows[0].index("readings")
+        rows[index][column] = " ".join(r for r in rows[index][column].split(" ") if r != reading)
+        write_rows(path, rows)
+        return _row_of(rows, platform=platform, stage=str(stage + 1)) + 1, "stage"
+
+    return apply
+
+
 def short_row(table, row=2):
     def apply(folder):
         path = folder / f"{table}.csv"
@@ -286,6 +300,20 @@ DEFECTS = {
     "missing German product name": (set_cell("products", "product_de", "", product="WhatsApp Business API"),
                                     "value is missing"),
     "German column left out": (drop_column("rollouts", "event_de"), "column is missing"),
+    "unknown reading in a stage row": (
+        set_cell("stages", "readings", "paid_tools ads", platform="Viber", stage="3"), "unknown reading 'ads'"),
+    "a stage twice under one reading": (
+        set_cell("stages", "readings", "paid_tools in_app_ads", platform="WhatsApp", stage="3", started="2025-06-16"),
+        "WhatsApp enters stage 3 twice under the reading 'paid_tools'"),
+    "stage 3 under a reading without its stage 2": (
+        reading_dropped("Telegram", 2, "in_app_ads"),
+        "Telegram enters stage 3 under the reading 'in_app_ads' without a row for stage 2"),
+    "unknown product kind in a rule": (
+        set_cell("readings", "stage3_kinds", "in_app_ads ads", reading="in_app_ads"), "not valid"),
+    "two default readings": (set_cell("readings", "default", "true", reading="in_app_ads"),
+                             "2 readings are marked default"),
+    "no default reading": (set_cell("readings", "default", "false", reading="paid_tools"),
+                           "0 readings are marked default"),
 }
 
 

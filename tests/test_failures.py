@@ -87,6 +87,9 @@ BAD = [  # (argv builder, message); every one exits 2 with one line, before any 
     (lambda out, tmp: ["--platform", "WhatsApp", "--country", "XX", "--out", out],
      "parameter 'country': unknown country 'XX'; valid values: AE, AR, AT, AU"),
     (lambda out, tmp: ["--all", "--country", "DE", "--out", out], "--all renders the whole grid; drop"),
+    (lambda out, tmp: ["--platform", "WhatsApp", "--reading", "ads", "--out", out],
+     "parameter 'reading': unknown reading 'ads'; valid values: paid_tools, in_app_ads"),
+    (lambda out, tmp: ["--all", "--reading", "in_app_ads", "--out", out], "--all renders the whole grid; drop"),
 ]
 
 

@@ -34,7 +34,8 @@ MAX_CODE_LINES = 12
 OTHER_PARAMETERS = {
     "00-explore.ipynb": {"platforms": ["WeChat", "LINE"], "region": "Asia-Pacific", "as_of": "2015-06-30"},
     "01-user-growth.ipynb": {"as_of": "2016-11-02", "platforms": ["Messenger", "WhatsApp"], "log_scale": False},
-    "02-monetization-stages.ipynb": {"as_of": "2019-03-06", "platforms": ["WhatsApp", "Telegram", "iMessage"]},
+    "02-monetization-stages.ipynb": {"as_of": "2019-03-06", "platforms": ["WhatsApp", "Telegram", "iMessage"],
+                                     "reading": "in_app_ads"},
     "03-ad-rollouts.ipynb": {"platforms": ["WeChat", "LINE", "KakaoTalk", "WhatsApp"], "region": "Asia-Pacific",
                              "as_of": "2020-01-01", "product": "LINE@"},  # WhatsApp: an event outside the region
     "04-regional-comparison.ipynb": {"region": "Europe", "metric": "population_share_using", "platform": None,
@@ -352,15 +353,16 @@ def _user_growth(shown, p, ds):
 def _monetization_stages(shown, p, ds):
     as_of = _as_of(p, ds)
     snapshot = shown.markdown("narrative.snapshot_list(")
-    assert snapshot == narrative.snapshot_list(ds, as_of, p["platforms"])
+    assert snapshot == narrative.snapshot_list(ds, as_of, p["platforms"], p["reading"])
     assert snapshot.splitlines()[0] == f"On **{format_date(as_of)}**:"
     stated = {m[1]: int(m[2]) for m in re.finditer(r"^- \*\*(.+?)\*\*: stage (\d)", snapshot, re.M)}
-    assert stated == {x: analysis.stage_at(ds, x, as_of) for x in p["platforms"]}
-    assert shown.markdown("narrative.announced_vs_actual(") == narrative.announced_vs_actual(ds, "WhatsApp", 2017)
-    assert shown.markdown("narrative.ads_gap(") == narrative.ads_gap(ds)
+    assert stated == {x: analysis.stage_at(ds, x, as_of, reading=p["reading"]) for x in p["platforms"]}
+    assert (shown.markdown("narrative.announced_vs_actual(")
+            == narrative.announced_vs_actual(ds, "WhatsApp", 2017, p["reading"]))
+    assert shown.markdown("narrative.stage3_by_reading(") == narrative.stage3_by_reading(ds, p["platforms"])
     durations = shown.markdown("narrative.stage_durations(").split("\n\n")
-    assert sorted(durations) == sorted(narrative.stage_durations(ds, x) for x in p["platforms"])
-    entries = analysis.stage_entries(ds, p["platforms"])
+    assert sorted(durations) == sorted(narrative.stage_durations(ds, x, p["reading"]) for x in p["platforms"])
+    entries = analysis.stage_entries(ds, p["platforms"], reading=p["reading"])
     table = shown.table('.drop(columns=["evidence"])')
     assert "evidence" not in table.columns
     assert list(zip(table["platform"], table["stage"])) == [(str(x), str(s)) for x, s in
@@ -368,6 +370,11 @@ def _monetization_stages(shown, p, ds):
     evidence = shown.table('[["platform", "stage", "started", "evidence", "source_id"]]')
     assert list(evidence.columns) == ["platform", "stage", "started", "evidence", "source_id"]
     assert list(evidence["source_id"]) == list(entries["source_id"])
+    calls = shown.table("stages.stage_calls(")
+    assert list(calls.columns) == ["platform", "stage", "called", "first_event", "product"]
+    expected = stages.stage_calls(ds, p["reading"])
+    assert list(zip(calls["platform"], calls["stage"])) == [(str(x), str(s)) for x, s in
+                                                            zip(expected["platform"], expected["stage"])]
 
 
 def _ad_rollouts(shown, p, ds):
@@ -390,7 +397,7 @@ def _ad_rollouts(shown, p, ds):
     assert list(events["platform"]) == _rows_shown(list(expected["platform"].astype(str)))
     assert set(expected["platform"]) <= set(p["platforms"])
     assert max(expected["date"]) <= as_of
-    assert shown.markdown("narrative.ads_gap(") == narrative.ads_gap(ds)
+    assert shown.markdown("narrative.stage3_by_reading(") == narrative.stage3_by_reading(ds, p["platforms"])
     market = shown.markdown("narrative.market_now(")
     assert market == narrative.market_now(ds, "WhatsApp", p["region"], as_of)
     place = p["region"] or "all markets"

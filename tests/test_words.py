@@ -36,13 +36,14 @@ def offer(product="Business API", kind="paid_messaging", state="available", sinc
 
 STANDING = facts.Standing("WhatsApp", 2, "Organic business interaction", T("2018-01-01"), 1.5, (
     facts.StageEntry(2, "Organic business interaction", T("2018-01-01"), figure(1300, age=1.5),
-                     "Business app <b>launched</b>.", "src-a"),))
+                     "Business app <b>launched</b>.", "src-a"),), "paid tools", "Stage 3 begins with <paid> reach.")
 
 
 def test_standing_in_html_and_markdown():
     html = str(html_words().standing(STANDING))
     assert html.startswith("<p><strong>WhatsApp</strong> is in <strong>stage 2</strong> (organic business "
-                           "interaction) since 1 Jan 2018: 1.5 years by 30 Jun 2019.</p>")
+                           "interaction) since 1 Jan 2018: 1.5 years by 30 Jun 2019. Stages follow the reading "
+                           "“paid tools”. Stage 3 begins with &lt;paid&gt; reach.</p>")
     assert ("<li>Stage 2 (organic business interaction) from 1 Jan 2018, with about 1.3 billion monthly active users: "
             'Business app &lt;b&gt;launched&lt;/b&gt;.<sup class="cite">[1]</sup></li>') in html
     md = str(md_words().standing(STANDING))

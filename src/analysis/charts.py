@@ -33,7 +33,7 @@ _AS_OF_COLOR = "#C62828"
 
 
 def stage_progression(data, *, as_of=None, platforms=None, region=None, show_events: bool = True,
-                      events=None, sources=None, lang: str = "en", ax=None, **kwargs):
+                      events=None, sources=None, reading=None, lang: str = "en", ax=None, **kwargs):
     """One lane per platform across time, coloured by stage, with key events and an as-of line.
 
     Parameters
@@ -55,6 +55,8 @@ def stage_progression(data, *, as_of=None, platforms=None, region=None, show_eve
     sources : Dataset, optional
         With a DataFrame: the Dataset it came from. The note cites the ``source_id`` of the
         stages and events drawn.
+    reading : str, optional
+        The rule the stages are called by (readings.csv); the data's default if not given.
     lang : {"en", "de"}
         The language of the chart's words.
     ax : matplotlib Axes, optional
@@ -66,7 +68,8 @@ def stage_progression(data, *, as_of=None, platforms=None, region=None, show_eve
     matplotlib.axes.Axes
     """
     ds = _dataset(data, sources, as_of=as_of, platforms=platforms, region=region)
-    entries = stages.stage_entries(ds, platforms, as_of=as_of) if isinstance(data, Dataset) else data
+    entries = (stages.stage_entries(ds, platforms, as_of=as_of, reading=reading) if isinstance(data, Dataset)
+               else data)
     lanes = _names(entries["platform"])
     ends = entries["started"] + pd.to_timedelta(entries["days_in_stage"], unit="D")
     until = ends.max()  # open stages run to the as-of date
@@ -124,7 +127,8 @@ def _event_marks(ax, events: pd.DataFrame, lane_of: dict):
 
 
 def user_growth(data, *, platforms=None, metric: str = "mau", log: bool = False,
-                mark_stages: bool = True, as_of=None, sources=None, lang: str = "en", ax=None, **kwargs):
+                mark_stages: bool = True, as_of=None, sources=None, reading=None, lang: str = "en", ax=None,
+                **kwargs):
     """One line per platform of interpolated users, reported figures as dots, stage entries marked.
 
     Parameters
@@ -144,6 +148,8 @@ def user_growth(data, *, platforms=None, metric: str = "mau", log: bool = False,
     sources : Dataset, optional
         With a DataFrame: the Dataset it came from. Its reported figures of ``metric`` for the
         platforms drawn are the dots; the note cites them and the stage entries marked.
+    reading : str, optional
+        The rule the stages are called by (readings.csv); the data's default if not given.
     lang : {"en", "de"}
         The language of the chart's words.
     ax : matplotlib Axes, optional
@@ -170,7 +176,7 @@ def user_growth(data, *, platforms=None, metric: str = "mau", log: bool = False,
     for platform in shown:
         cited += _reported_dots(ax, ds, platform, metric, limit)
         if mark_stages and metric == "mau" and platform in stages.platforms_with_stages(ds):
-            cited += _stage_marks(ax, ds, platform, limit)
+            cited += _stage_marks(ax, ds, platform, limit, reading)
     if limit is not None:
         _as_of_line(ax, limit)
     if log:
@@ -196,10 +202,10 @@ def _reported_dots(ax, ds: Dataset, platform: str, metric: str, limit) -> list:
     return list(points["source_id"])
 
 
-def _stage_marks(ax, ds: Dataset, platform: str, limit) -> list:
+def _stage_marks(ax, ds: Dataset, platform: str, limit, reading) -> list:
     """Numbered rings where a platform's users line entered stages 2 and 3; returns their source ids."""
     color = style.platform_color(platform)
-    entries = stages.stage_entries(ds, platform, as_of=limit)
+    entries = stages.stage_entries(ds, platform, as_of=limit, reading=reading)
     entries = entries[(entries["stage"].astype(int) >= 2) & entries["mau_at_entry"].notna()]
     for entry in entries.itertuples():
         ax.scatter([entry.started], [entry.mau_at_entry], s=90, marker="o", zorder=4,
@@ -210,7 +216,7 @@ def _stage_marks(ax, ds: Dataset, platform: str, limit) -> list:
     return list(entries["source_id"])
 
 
-def users_at_stage_entry(data, *, platforms=None, sources=None, ax=None, **kwargs):
+def users_at_stage_entry(data, *, platforms=None, sources=None, reading=None, ax=None, **kwargs):
     """Monthly users when each platform entered stages 2 and 3, side by side per platform.
 
     Platforms without figures covering an entry date are left out (their users then are not
@@ -226,6 +232,8 @@ def users_at_stage_entry(data, *, platforms=None, sources=None, ax=None, **kwarg
     sources : Dataset, optional
         With a DataFrame: the Dataset it came from. The note cites the ``source_id`` of the
         entries drawn.
+    reading : str, optional
+        The rule the stages are called by (readings.csv); the data's default if not given.
     ax : matplotlib Axes, optional
     **kwargs
         Passed to ``Axes.bar`` for the bars (through ``seaborn.barplot``).
@@ -235,7 +243,7 @@ def users_at_stage_entry(data, *, platforms=None, sources=None, ax=None, **kwarg
     matplotlib.axes.Axes
     """
     ds = _dataset(data, sources, platforms=platforms)
-    entries = stages.stage_entries(ds, platforms) if isinstance(data, Dataset) else data
+    entries = stages.stage_entries(ds, platforms, reading=reading) if isinstance(data, Dataset) else data
     drawn = entries[(entries["stage"].astype(int) >= 2) & entries["mau_at_entry"].notna()]
     if drawn.empty:
         raise ValueError(f"none of {', '.join(_names(entries['platform']))} has user figures at a stage 2 "
@@ -391,7 +399,8 @@ def regional_comparison(data, metric: str | None = None, *, platform=None, regio
     return ax
 
 
-def peer_comparison(data, *, platforms=None, as_of=None, sources=None, lang: str = "en", ax=None, **kwargs):
+def peer_comparison(data, *, platforms=None, as_of=None, sources=None, reading=None, lang: str = "en", ax=None,
+                    **kwargs):
     """Years from launch to business tools (stage 2, hollow) and paid tools (stage 3, filled).
 
     Parameters
@@ -406,6 +415,8 @@ def peer_comparison(data, *, platforms=None, as_of=None, sources=None, lang: str
     sources : Dataset, optional
         With a DataFrame: the Dataset it came from. The note cites its sources of the launch
         dates and stage entries on the paths.
+    reading : str, optional
+        The rule the stages are called by (readings.csv); the data's default if not given.
     lang : {"en", "de"}
         The language of the chart's words and numbers.
     ax : matplotlib Axes, optional
@@ -417,7 +428,8 @@ def peer_comparison(data, *, platforms=None, as_of=None, sources=None, lang: str
     matplotlib.axes.Axes
     """
     ds = _dataset(data, sources, platforms=platforms, as_of=as_of)
-    paths = peers.monetization_paths(ds, platforms, as_of=as_of) if isinstance(data, Dataset) else data
+    paths = (peers.monetization_paths(ds, platforms, as_of=as_of, reading=reading) if isinstance(data, Dataset)
+             else data)
     paths = paths.sort_values(["peer", "years_to_stage3"], na_position="last").reset_index(drop=True)
     ax = ax if ax is not None else plt.gca()
     for y, row in paths.iterrows():

@@ -59,6 +59,7 @@ class Dataset:
     platforms: pd.DataFrame
     products: pd.DataFrame
     user_counts: pd.DataFrame
+    readings: pd.DataFrame
     stages: pd.DataFrame
     rollouts: pd.DataFrame
     regions: pd.DataFrame
@@ -151,6 +152,7 @@ def load(path: str | Path | None = None) -> Dataset:
     for raw in raws.values():
         _check_keys(raw)
         _check_references(raw, raws)
+    _check_one_default(raws["readings"])
     _check_stage_order(raws["stages"], typed["stages"])
     _check_after_launch(raws, typed)
     _check_regions_match(raws, typed)
@@ -487,17 +489,34 @@ def _check_references(raw: _RawTable, raws: dict[str, _RawTable]):
                          expected)
 
 
+def _check_one_default(raw: _RawTable):
+    defaults = raw.frame["default"].str.lower() == "true"
+    if defaults.sum() != 1:
+        raw.fail(int(np.flatnonzero(defaults)[1]) if defaults.sum() > 1 else 0, "default",
+                 f"{int(defaults.sum())} readings are marked default", "exactly one reading with default true")
+
+
 def _check_stage_order(raw: _RawTable, stages: pd.DataFrame):
-    for row, (platform, stage, started) in enumerate(
-        zip(stages["platform"], stages["stage"], stages["started"])
+    """Under every reading, a platform has one row per stage, from stage 1 on, in date order."""
+    seen: dict[tuple, tuple] = {}  # (platform, reading, stage) -> (row, started)
+    for row, (platform, stage, readings, started) in enumerate(
+        zip(stages["platform"], stages["stage"], stages["readings"], stages["started"])
     ):
+        for reading in readings.split(" "):
+            if (platform, reading, stage) in seen:
+                raw.fail(row, "readings", f"{platform} enters stage {stage} twice under the reading {reading!r}",
+                         f"one row per platform, stage and reading (the first is on line "
+                         f"{int(raw.lines[seen[platform, reading, stage][0]])})")
+            seen[platform, reading, stage] = (row, started)
+    for (platform, reading, stage), (row, started) in seen.items():
         if stage == 1:
             continue
-        previous = stages[(stages["platform"] == platform) & (stages["stage"] == stage - 1)]
-        if previous.empty:
-            raw.fail(row, "stage", f"{platform} enters stage {stage} without a row for stage {stage - 1}",
-                     f"a row for {platform} stage {stage - 1}")
-        before = previous["started"].iloc[0]
+        previous = seen.get((platform, reading, stage - 1))
+        if previous is None:
+            raw.fail(row, "stage", f"{platform} enters stage {stage} under the reading {reading!r} without a "
+                                   f"row for stage {stage - 1}",
+                     f"a row for {platform} stage {stage - 1} listing {reading}")
+        before = previous[1]
         if started < before:
             raw.fail(row, "started",
                      f"{platform} enters stage {stage} on {started.date()}, "

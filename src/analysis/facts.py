@@ -64,6 +64,8 @@ class Standing:
     since: pd.Timestamp
     years: float
     entries: tuple[StageEntry, ...]
+    reading: str  # the reading's name, in the briefing's language
+    rule: str  # its rule for stage 3, in the briefing's language
 
 
 @dataclass(frozen=True)
@@ -235,19 +237,21 @@ def known_text(text: str, as_of) -> str | None:
     return " ".join(kept) if kept else None
 
 
-def standing(ds: Dataset, platform: str, as_of, lang: str = "en") -> Standing:
-    """The platform's stage on ``as_of``, since when, and each stage entered so far."""
+def standing(ds: Dataset, platform: str, as_of, lang: str = "en", reading: str | None = None) -> Standing:
+    """The platform's stage on ``as_of`` under a reading (the data's default if None), since when,
+    and each stage entered so far."""
     as_of, names = pd.Timestamp(as_of), Names(ds, lang)
-    table = stages.stage_entries(ds, platform, as_of=as_of)
-    evidence = {int(r.stage): names.text(r, "evidence")
-                for r in ds.stages[ds.stages["platform"] == platform].itertuples()}
+    table = stages.stage_entries(ds, platform, as_of=as_of, reading=reading)
+    rows = stages.stage_rows(ds, reading)
+    evidence = {int(r.stage): names.text(r, "evidence") for r in rows[rows["platform"] == platform].itertuples()}
     entries = tuple(
         StageEntry(int(r.stage), names.stage(r.stage), r.started, _users_at(ds, platform, r.started, as_of, names),
                    known_text(evidence[int(r.stage)], as_of), r.source_id)
         for r in table.itertuples())
-    current = table.iloc[-1]
+    current, rule = table.iloc[-1], stages.reading(ds, reading)
     return Standing(platform, int(current["stage"]), names.stage(current["stage"]), current["started"],
-                    current["days_in_stage"] / 365.25, entries)
+                    current["days_in_stage"] / 365.25, entries, names.text(rule, "name"),
+                    names.text(rule, "stage3_rule"))
 
 
 def users(ds: Dataset, platform: str, as_of, lang: str = "en") -> Users:
@@ -283,11 +287,11 @@ def market(ds: Dataset, platform: str, as_of, where=None, lang: str = "en") -> M
     return Market(where, paid, testing, free)
 
 
-def outlook(ds: Dataset, platform: str, as_of, where=None, lang: str = "en") -> Outlook:
+def outlook(ds: Dataset, platform: str, as_of, where=None, lang: str = "en", reading: str | None = None) -> Outlook:
     """Open plans (with their age), products back after a shelving, replaced and shelved ones,
-    and the next stage if the platform has not reached stage 3."""
+    and the next stage if the platform has not reached stage 3 under ``reading``."""
     offers = _offers(ds, platform, as_of, where, lang)
-    stage = stages.stage_at(ds, platform, as_of)
+    stage = stages.stage_at(ds, platform, as_of, reading)
     return Outlook(
         open_plans=tuple(o for o in offers if o.state == "announced"),
         returned=tuple(o for o in offers if o.shelved_before is not None
@@ -323,9 +327,10 @@ def region(ds: Dataset, platform: str, as_of, region_name=None, lang: str = "en"
     return replace(region_overview(ds, region_name, as_of, lang), figures=figures)
 
 
-def peer_position(ds: Dataset, platform: str, as_of) -> PeerPosition:
-    """How many years the platform took from launch to paid tools, and its rank among peers."""
-    paths = peers.monetization_paths(ds, as_of=as_of)
+def peer_position(ds: Dataset, platform: str, as_of, reading: str | None = None) -> PeerPosition:
+    """How many years the platform took from launch to paid tools (stage 3 under ``reading``), and its
+    rank among peers."""
+    paths = peers.monetization_paths(ds, as_of=as_of, reading=reading)
     mine = paths[paths["platform"] == platform].iloc[0]
     ranked = paths.dropna(subset=["years_to_stage3"]).sort_values("years_to_stage3", kind="stable")
     if pd.isna(mine["years_to_stage3"]):

@@ -21,9 +21,9 @@ def growth_summaries(ds: Dataset, platforms=None, as_of=None, lang: str = "en") 
                                                             for p in selected))
 
 
-def snapshot_list(ds: Dataset, as_of=None, platforms=None) -> str:
-    """A Markdown list: each platform's stage on ``as_of`` and since when."""
-    table = stages.snapshot(ds, as_of, platforms)
+def snapshot_list(ds: Dataset, as_of=None, platforms=None, reading: str | None = None) -> str:
+    """A Markdown list: each platform's stage on ``as_of`` under ``reading`` and since when."""
+    table = stages.snapshot(ds, as_of, platforms, reading)
     when = format_date(as_of if as_of is not None else ds.latest)
     lines = [f"On **{when}**:"]
     for row in table.itertuples():
@@ -33,9 +33,10 @@ def snapshot_list(ds: Dataset, as_of=None, platforms=None) -> str:
     return "\n".join(lines)
 
 
-def announced_vs_actual(ds: Dataset, platform: str = "WhatsApp", announced_year: int = 2017) -> str:
+def announced_vs_actual(ds: Dataset, platform: str = "WhatsApp", announced_year: int = 2017,
+                        reading: str | None = None) -> str:
     """Whether ``platform`` entered stage 2 in the year Facebook announced for it."""
-    entries = stages.stage_entries(ds, platform)
+    entries = stages.stage_entries(ds, platform, reading=reading)
     stage2 = entries[entries["stage"].astype(int) == 2]
     if stage2.empty:
         return f"**{platform}** had not entered stage 2 by {format_date(ds.latest)}."
@@ -45,9 +46,9 @@ def announced_vs_actual(ds: Dataset, platform: str = "WhatsApp", announced_year:
             f"{row['evidence']}")
 
 
-def stage_durations(ds: Dataset, platform: str) -> str:
+def stage_durations(ds: Dataset, platform: str, reading: str | None = None) -> str:
     """How long a platform spent in each stage it has left, and the users at each entry."""
-    entries = stages.stage_entries(ds, platform)
+    entries = stages.stage_entries(ds, platform, reading=reading)
     parts = []
     for row in entries.itertuples():
         users = f" with {format_users(row.mau_at_entry)}" if pd.notna(row.mau_at_entry) else ""
@@ -72,26 +73,31 @@ def lag_sentence(ds: Dataset, product: str) -> str:
     return text
 
 
-def ads_gap(ds: Dataset) -> str:
-    """Years between Messenger's first home-screen ads and WhatsApp's first ads inside the app."""
-    messenger = rollouts.events(ds, platforms="Messenger", kinds="test")
-    messenger = messenger[messenger["product"] == "Messenger home-screen ads"]
-    whatsapp = rollouts.events(ds, platforms="WhatsApp", kinds=("announcement", "test", "launch"))
-    whatsapp = whatsapp[whatsapp["product"] == "WhatsApp Status ads"]
-    shelved = rollouts.events(ds, platforms="WhatsApp", kinds="shelved")
-    shelved = shelved[shelved["product"] == "WhatsApp Status ads"]
-    if messenger.empty or whatsapp.empty:
-        return "The data does not hold both Messenger's and WhatsApp's in-app ads."
-    first_messenger = messenger.iloc[0]["date"]
-    revived = whatsapp[whatsapp["date"] > shelved["date"].max()] if len(shelved) else whatsapp
-    first_whatsapp = (revived if len(revived) else whatsapp).iloc[0]
-    years = (first_whatsapp["date"] - first_messenger).days / 365.25
-    text = (f"Messenger tested ads in its app on {format_date(first_messenger)}; WhatsApp's own "
-            f"ads came {years:.1f} years later ({format_date(first_whatsapp['date'])}: "
-            f"{first_whatsapp['event']})")
-    if len(shelved):
-        text += f", after a first plan was shelved on {format_date(shelved.iloc[-1]['date'])}"
-    return text + "."
+def stage3_by_reading(ds: Dataset, platforms=None) -> str:
+    """A Markdown list: when each platform entered stage 3 under each reading, and the years between."""
+    selected = checks.choices("platform", platforms, stages.platforms_with_stages(ds))
+    names = stages.reading_names(ds)
+    lines = []
+    for platform in selected:
+        entered = {}
+        for name in names:
+            entries = stages.stage_entries(ds, platform, reading=name)
+            third = entries[entries["stage"].astype(int) == 3]
+            entered[stages.reading(ds, name).name] = third["started"].iloc[0] if len(third) else None
+        dates = [d for d in entered.values() if d is not None]
+        if not dates:
+            text = f"no stage 3 under any reading by {format_date(ds.latest)}"
+        elif len(set(entered.values())) == 1:
+            text = f"stage 3 on {format_date(dates[0])} under every reading"
+        else:
+            first = min(dates)
+            text = "; ".join(
+                f"“{name}”: " + ("not yet" if day is None else format_date(day)
+                                 + (f" ({(day - first).days / 365.25:.1f} years later)" if day > first else ""))
+                for name, day in entered.items())
+            text = "stage 3 under " + text
+        lines.append(f"- **{platform}**: {text}")
+    return "\n".join(lines)
 
 
 def region_summary(ds: Dataset, region: str, as_of=None, lang: str = "en") -> str:
@@ -112,9 +118,9 @@ def largest_figure(ds: Dataset, metric: str, platform=None) -> str:
             f"of {len(table)} places with figures.")
 
 
-def peer_summary(ds: Dataset, as_of=None) -> str:
-    """Fastest and slowest to paid tools, and where Meta's apps stand among the peers."""
-    paths = peers.monetization_paths(ds, as_of=as_of).dropna(subset=["years_to_stage3"])
+def peer_summary(ds: Dataset, as_of=None, reading: str | None = None) -> str:
+    """Fastest and slowest to paid tools (stage 3 under ``reading``), and where Meta's apps stand among the peers."""
+    paths = peers.monetization_paths(ds, as_of=as_of, reading=reading).dropna(subset=["years_to_stage3"])
     paths = paths.sort_values("years_to_stage3")
     fastest, slowest = paths.iloc[0], paths.iloc[-1]
     meta = paths[~paths["peer"]]
@@ -125,7 +131,7 @@ def peer_summary(ds: Dataset, as_of=None) -> str:
         "Meta's apps: " + ", ".join(f"{r.platform} {r.years_to_stage3:g} years"
                                     for r in meta.itertuples()) + ".",
     ]
-    never = peers.monetization_paths(ds, as_of=as_of)
+    never = peers.monetization_paths(ds, as_of=as_of, reading=reading)
     never = never[never["stage3"].isna()]
     if len(never):
         lines.append("No paid tools yet: " + ", ".join(map(str, never["platform"])) + ".")

@@ -27,10 +27,11 @@ class Parameters:
     platform: str | None
     metric: str | None
     lang: str = "en"
+    reading: str | None = None  # None: the data's default reading
 
 
 def check(ds: Dataset, *, as_of=None, platforms=None, region=None, platform=None,
-          metric=None, lang="en") -> Parameters:
+          metric=None, lang="en", reading=None) -> Parameters:
     """Check notebook parameters against ``ds``; ``as_of`` defaults to the end of the data.
 
     Parameters
@@ -47,6 +48,8 @@ def check(ds: Dataset, *, as_of=None, platforms=None, region=None, platform=None
         A regional metric (``regions.metrics(ds)``).
     lang : {"en", "de"}
         The language of the sentences the notebook writes.
+    reading : str, optional
+        The rule the stages are called by (readings.csv); the data's default if not given.
 
     Returns
     -------
@@ -72,6 +75,7 @@ def check(ds: Dataset, *, as_of=None, platforms=None, region=None, platform=None
         metric=None if metric is None else _checked(
             "metric", lambda: checks.choice("metric", metric, regions.metrics(ds))),
         lang=_checked("lang", lambda: checks.choice("language", lang, LANGUAGES)),
+        reading=None if reading is None else _checked("reading", lambda: stages.reading(ds, reading).reading),
     )
 
 
@@ -94,7 +98,7 @@ class Parameter:
     """One briefing parameter: its name, type, default and, given the data, its valid values."""
 
     name: str
-    type: str  # "platform", "region", "country", "language" or "date"
+    type: str  # "platform", "region", "country", "language", "reading" or "date"
     default: str | None
     help: str
 
@@ -108,6 +112,8 @@ class Parameter:
             return sorted(ds.countries["country"])
         if self.type == "language":
             return list(LANGUAGES)
+        if self.type == "reading":
+            return stages.reading_names(ds)
         return str(ds.earliest.date()), str(ds.latest.date())
 
 
@@ -118,6 +124,8 @@ PARAMETERS = (
                                           "compare with its region"),
     Parameter("as_of", "date", None, "the date of the briefing, YYYY-MM-DD (default: the end of the data)"),
     Parameter("lang", "language", "en", "the language of the briefing's words and formats"),
+    Parameter("reading", "reading", None, "the rule the stages are called by (readings.csv; default: the "
+                                          "data's default reading)"),
 )
 _BY_NAME = {p.name: p for p in PARAMETERS}
 
@@ -135,7 +143,8 @@ def validate(ds: Dataset, values: dict) -> dict:
     -------
     dict
         ``platform``, ``region`` (or None), ``country`` (or None), ``as_of`` as ``YYYY-MM-DD`` and
-        ``lang``. With a country, ``region`` is the country's region.
+        ``lang`` and ``reading`` (None for the data's default reading). With a country, ``region``
+        is the country's region.
 
     Raises
     ------
@@ -184,4 +193,6 @@ def validate(ds: Dataset, values: dict) -> dict:
         raise BriefingParameterError(f"parameter 'as_of': {as_of} is before {result['platform']} "
                                      f"launched ({launched.date()})")
     result["as_of"] = as_of
+    if result["reading"] == stages.reading_names(ds)[0]:
+        result["reading"] = None  # the default: the same briefing, and file, as without it
     return result

@@ -8,7 +8,7 @@ from . import checks, stages
 from .data import Dataset
 
 
-def monetization_paths(ds: Dataset, platforms=None, as_of=None) -> pd.DataFrame:
+def monetization_paths(ds: Dataset, platforms=None, as_of=None, reading: str | None = None) -> pd.DataFrame:
     """For each platform: when it entered stages 2 and 3 and how long after launch.
 
     Parameters
@@ -17,6 +17,8 @@ def monetization_paths(ds: Dataset, platforms=None, as_of=None) -> pd.DataFrame:
     platforms : str or list of str, optional
     as_of : date, optional
         Stage entries after this date do not count (default: the end of the data).
+    reading : str, optional
+        The rule the stages are called by (readings.csv); the data's default if not given.
 
     Returns
     -------
@@ -25,7 +27,7 @@ def monetization_paths(ds: Dataset, platforms=None, as_of=None) -> pd.DataFrame:
         reached), ``years_to_stage2``, ``years_to_stage3`` (launch to first paid tools),
         ``mau_at_stage3`` (millions, NaN where no figures cover the date), ``stage_now``.
     """
-    entries = stages.stage_entries(ds, platforms, as_of=as_of)
+    entries = stages.stage_entries(ds, platforms, as_of=as_of, reading=reading)
     selected = checks.choices("platform", platforms, ds.platform_names)
     info = ds.platforms[ds.platforms["platform"].isin(entries["platform"].unique())
                         & ds.platforms["platform"].isin(selected)]

@@ -43,6 +43,8 @@ HTTP_URL = r"^https?://[^\s/?#]+[^\s]*$"
 COUNTRY_CODE = r"^[A-Z]{2}$"
 COUNTRY_LIST = r"^[A-Z]{2}( [A-Z]{2})*$"
 SNAKE_CASE = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
+SNAKE_CASE_LIST = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*( [a-z][a-z0-9]*(_[a-z0-9]+)*)*$"
+PRODUCT_KIND_LIST = rf"^({'|'.join(PRODUCT_KINDS)})( ({'|'.join(PRODUCT_KINDS)}))*$"
 LANGUAGE = r"^[a-z]{2}$"
 
 # No text may hold these: C0 and C1 controls (NUL, ESC, tab, line breaks), the line and paragraph
@@ -227,13 +229,46 @@ USER_COUNTS = Table(
     primary_key=("platform", "date", "metric"),
 )
 
+def _kinds(stage: int) -> Field:
+    return Field(f"stage{stage}_kinds", "string",
+                 f"The product kinds (products.csv) whose first test or launch on a platform begins stage "
+                 f"{stage} under this reading, separated by spaces.", pattern=PRODUCT_KIND_LIST,
+                 pattern_meaning="product kinds separated by single spaces, such as 'in_app_ads paid_messaging'")
+
+
+def _rule(stage: int, lang: str = "") -> Field:
+    return Field(f"stage{stage}_rule{lang and '_' + lang}", "string",
+                 f"When stage {stage} begins under this reading, as one sentence"
+                 + (" in German." if lang else "."))
+
+
+READINGS_TABLE = Table(
+    "readings",
+    "The stated rules by which a platform's stage entries are called: one row per reading.",
+    (
+        Field("reading", "string", "The reading's name, as the helpers and the command take it.",
+              pattern=SNAKE_CASE, pattern_meaning="a snake_case name such as 'paid_tools'"),
+        Field("name", "string", "How a reader sees it: 'paid tools'."),
+        Field("name_de", "string", "The name in German."),
+        Field("default", "boolean", "True for the one reading used when none is given."),
+        _kinds(2), _rule(2), _rule(2, "de"),
+        _kinds(3), _rule(3), _rule(3, "de"),
+    ),
+    primary_key=("reading",),
+)
+
 STAGES_TABLE = Table(
     "stages",
-    "A platform entering a stage of the three-stage monetization path.",
+    "A platform entering a stage of the three-stage monetization path, under one or more readings.",
     (
         _platform(),
         Field("stage", "integer", "1 grow users, 2 organic business interaction, 3 paid business tools.",
               categories=STAGES),
+        Field("readings", "string",
+              "The readings (readings.csv) under which the platform entered the stage on this date, "
+              "separated by spaces; every reading has one row per platform and stage at most.",
+              pattern=SNAKE_CASE_LIST, list_of=("readings", "reading"),
+              pattern_meaning="reading names separated by single spaces, such as 'paid_tools in_app_ads'"),
         _date("started", "Date of the first event of the stage."),
         Field("evidence", "string", "What happened: a sentence about the entry itself, then any later "
                                     "events in sentences of their own (a briefing drops those after its date)."),
@@ -242,7 +277,7 @@ STAGES_TABLE = Table(
               "same years, so a briefing drops the same sentences in either language."),
         _source_id(),
     ),
-    primary_key=("platform", "stage"),
+    primary_key=("platform", "stage", "readings"),
 )
 
 ROLLOUTS = Table(
@@ -314,6 +349,7 @@ TABLES = (
     PLATFORMS_TABLE,
     PRODUCTS_TABLE,
     USER_COUNTS,
+    READINGS_TABLE,
     STAGES_TABLE,
     ROLLOUTS,
     REGIONS_TABLE,

@@ -158,7 +158,7 @@ class Words:
         return tuple(self.label(f"header:{key}") for key in keys)
 
     def standing(self, f: facts.Standing) -> Markup:
-        return (self.m.paragraph(self.s.standing(f, self.as_of))
+        return (self.m.paragraph(self.s.standing(f, self.as_of) + " " + self.s.reading(f))
                 + self.m.bullets([self.s.stage_entry(e) for e in f.entries]))
 
     def users(self, f: facts.Users) -> Markup:

@@ -80,9 +80,9 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         if args.all:
-            if args.platform or args.region or args.country or args.as_of:
+            if args.platform or args.region or args.country or args.as_of or args.reading:
                 raise BriefingParameterError("--all renders the whole grid; drop --platform, --region, "
-                                             "--country and --as-of")
+                                             "--country, --as-of and --reading")
             result = render_all(args.out, workers=args.workers, force=args.force, data=data,
                                 timeout=args.timeout, fresh_kernels=args.fresh_kernels,
                                 languages=[args.lang] if args.lang else LANGUAGES, pdf=args.pdf, pptx=args.pptx)
@@ -96,7 +96,7 @@ def main(argv=None) -> int:
             if option in getattr(args, "given_options", ()):
                 raise BriefingParameterError(f"--{option.replace('_', '-')} works with --all only")
         page = render_briefing(args.platform, args.region, args.as_of, args.lang or "en", out=args.out,
-                               country=args.country, data=data, ds=ds, timeout=args.timeout, pdf=args.pdf,
+                               country=args.country, reading=args.reading, data=data, ds=ds, timeout=args.timeout, pdf=args.pdf,
                                pptx=args.pptx)
         print(page)
         for wanted, suffix in ((args.pdf, ".pdf"), (args.pptx, ".pptx")):

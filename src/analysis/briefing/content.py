@@ -11,7 +11,7 @@ from IPython.display import HTML
 from markupsafe import Markup
 from matplotlib.figure import Figure
 
-from .. import __version__, charts, facts, regions, style, words
+from .. import __version__, charts, facts, regions, stages, style, words
 from ..data import Dataset
 from ..formats import when
 from ..labels import label, region_name
@@ -23,12 +23,13 @@ class Briefing:
     """Computes each section of a briefing and keeps the sources it cites, in order."""
 
     def __init__(self, ds: Dataset, platform: str, region: str | None = None, as_of=None, lang: str = "en",
-                 country: str | None = None, *, cache: ChartCache = CHARTS):
+                 country: str | None = None, reading: str | None = None, *, cache: ChartCache = CHARTS):
         checked = validate(ds, {"platform": platform, "region": region, "country": country, "as_of": as_of,
-                                "lang": lang})
+                                "lang": lang, "reading": reading})
         self.ds, self.platform, self.region = ds, checked["platform"], checked["region"]
         self.country = checked["country"]  # with a country, region is the country's
         self.as_of, self.lang = pd.Timestamp(checked["as_of"]), checked["lang"]
+        self.reading = checked["reading"]  # None: the data's default reading
         self.words = words.Words(words.Html(words.Citations()), self.as_of, self.lang)
         self.cache, self.data_digest = cache, fingerprint(ds)
 
@@ -79,7 +80,7 @@ class Briefing:
         """(size, draw, inputs) of a section's chart (``standing``, ``users``, ``region``, ``peers``);
         None where the section has none."""
         if section == "standing":
-            return (10, 4.8), _stages_chart, (self.as_of, self.region, self.lang)
+            return (10, 4.8), _stages_chart, (self.as_of, self.region, self.reading, self.lang)
         if section == "users":
             counts = self.ds.user_counts
             monthly = counts[(counts["metric"] == "mau") & (counts["date"] <= self.as_of)]
@@ -92,7 +93,7 @@ class Briefing:
             return (10, 4.2), _region_chart, (self.platform, self.region if in_region else None, self.as_of.year,
                                               self.lang)
         if section == "peers":
-            return (10, 4.8), _peers_chart, (self.as_of, self.lang)
+            return (10, 4.8), _peers_chart, (self.as_of, self.reading, self.lang)
         return None
 
     def figure(self, section: str) -> Figure | None:
@@ -109,7 +110,8 @@ class Briefing:
         region = region_name(self.region, self.lang) if self.region else say("all_regions")
         rows = [(say("platform"), self.platform), (say("region"), region),
                 *([(say("country"), self.place)] if self.country else []),
-                (say("as_of"), when(self.as_of, lang=self.lang))]
+                (say("as_of"), when(self.as_of, lang=self.lang)),
+                (say("reading"), facts.Names(self.ds, self.lang).text(stages.reading(self.ds, self.reading), "name"))]
         return (Markup('<h1 class="title">{}</h1>').format(self.title)
                 + Markup('<div class="parameters"><h4>{}</h4>{}</div>').format(
                     say("parameters"), self.words.m.pairs(rows, css="parameters")))
@@ -121,7 +123,7 @@ class Briefing:
 
     def standing(self) -> str:
         """Where the platform stands on the three-stage path, and since when."""
-        return self.words.standing(facts.standing(self.ds, self.platform, self.as_of, self.lang))
+        return self.words.standing(facts.standing(self.ds, self.platform, self.as_of, self.lang, self.reading))
 
     def plot_stages(self) -> Chart:
         """The stage lanes of the platform and its peers up to the date, events of the region."""
@@ -169,7 +171,7 @@ class Briefing:
 
     def peers_section(self) -> str:
         """Launch to first paid tools, this platform beside the others."""
-        return self.words.peers(facts.peer_position(self.ds, self.platform, self.as_of))
+        return self.words.peers(facts.peer_position(self.ds, self.platform, self.as_of, self.reading))
 
     def plot_peers(self) -> Chart:
         """The peer comparison chart up to the date."""
@@ -178,7 +180,7 @@ class Briefing:
     def watch_next(self) -> str:
         """Open plans with their age, products back or replaced, shelved ones, and the next stage."""
         return self.words.outlook(facts.outlook(self.ds, self.platform, self.as_of, self.country or self.region,
-                                                self.lang))
+                                                self.lang, self.reading))
 
     def citations(self) -> str:
         """The numbered list of every source cited above, weak ones flagged."""
@@ -190,8 +192,8 @@ class Briefing:
             "footer", date=when(self.ds.latest, lang=self.lang), version=__version__))
 
 
-def _stages_chart(ds, as_of, region, lang, *, ax):
-    charts.stage_progression(ds, as_of=as_of, region=region, lang=lang, ax=ax)
+def _stages_chart(ds, as_of, region, reading, lang, *, ax):
+    charts.stage_progression(ds, as_of=as_of, region=region, reading=reading, lang=lang, ax=ax)
 
 
 def _users_chart(ds, platforms, as_of, lang, *, ax):
@@ -207,5 +209,5 @@ def _region_chart(ds, platform, region, year, lang, *, ax):
                                sources=ds, lang=lang, ax=ax)
 
 
-def _peers_chart(ds, as_of, lang, *, ax):
-    charts.peer_comparison(ds, as_of=as_of, lang=lang, ax=ax)
+def _peers_chart(ds, as_of, reading, lang, *, ax):
+    charts.peer_comparison(ds, as_of=as_of, reading=reading, lang=lang, ax=ax)

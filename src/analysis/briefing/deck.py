@@ -54,7 +54,8 @@ def write_deck(ds: Dataset, values: dict, page: Path) -> Path:
     from pptx import Presentation
     from pptx.util import Inches
 
-    b = Briefing(ds, values["platform"], values["region"], values["as_of"], values["lang"], values.get("country"))
+    b = Briefing(ds, values["platform"], values["region"], values["as_of"], values["lang"], values.get("country"),
+                 values.get("reading"))
     deck = Presentation()
     deck.slide_width, deck.slide_height = Inches(WIDE), Inches(TALL)
     _title_slide(deck, b)

@@ -32,13 +32,15 @@ class BriefingFailed(RuntimeError):
 
 
 def output_name(values: dict) -> str:
-    """The file name of a briefing: platform, region (or 'all-regions', or 'country-<code>'), date
-    and, for a language other than English, its code: 'whatsapp--europe--2026-06-03--de.html'."""
+    """The file name of a briefing: platform, region (or 'all-regions', or 'country-<code>'), date,
+    a reading other than the default and, for a language other than English, its code:
+    'whatsapp--europe--2026-06-03--in-app-ads--de.html'."""
     region = (values["region"] or "all regions").lower().replace(" & ", "-").replace(" ", "-")
     if values.get("country"):
         region = f"country-{values['country'].lower()}"
+    reading = f"--{values['reading'].replace('_', '-')}" if values.get("reading") else ""
     language = "" if values.get("lang", "en") == "en" else f"--{values['lang']}"
-    return f"{values['platform'].lower()}--{region}--{values['as_of']}{language}.html"
+    return f"{values['platform'].lower()}--{region}--{values['as_of']}{reading}{language}.html"
 
 
 def input_checksum(ds: Dataset, values: dict) -> str:
@@ -50,14 +52,15 @@ def input_checksum(ds: Dataset, values: dict) -> str:
 
 
 def render_briefing(platform: str, region: str | None = None, as_of=None, lang: str = "en", *, out="reports",
-                    country: str | None = None, data: str | Path | None = None, ds: Dataset | None = None,
+                    country: str | None = None, reading: str | None = None, data: str | Path | None = None,
+                    ds: Dataset | None = None,
                     timeout: float = TIMEOUT, pdf: bool = False, pptx: bool = False) -> Path:
     """Render one briefing to ``out/<name>.html`` (with ``pdf``, also ``.pdf``; with ``pptx``, ``.pptx``
     and its charts in ``<name>-charts/``).
 
     Parameters
     ----------
-    platform, region, as_of, lang, country
+    platform, region, as_of, lang, country, reading
         The briefing parameters (see ``PARAMETERS``); checked before anything starts.
     out : str or Path
         The output folder; the executed notebook is kept in ``out/.executed/``.
@@ -91,7 +94,7 @@ def render_briefing(platform: str, region: str | None = None, as_of=None, lang: 
 
     ds = ds if ds is not None else load(data)
     values = validate(ds, {"platform": platform, "region": region, "country": country, "as_of": as_of,
-                           "lang": lang})
+                           "lang": lang, "reading": reading})
     out = check_output_folder(out, [output_name(values)])
     check_timeout(timeout)
     if pdf:
