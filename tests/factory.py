@@ -86,6 +86,23 @@ BASE = {
         ("Europe", "", "WhatsApp", "B2C", "2019", "src-b", ""),
         ("Latin America", "", "WhatsApp", "B2B", "2019", "src-b", ""),
     ],
+    "releases": [
+        ("Meta", "2018-Q4", "2019-01-30", "src-b", ""),
+        ("Meta", "2019-Q4", "2020-01-01", "src-b", ""),
+    ],
+    "geographies": [
+        ("Meta", "US & Canada", "USA & Kanada", "North America", "src-b", ""),
+        ("Meta", "Europe", "Europa", "Europe", "src-b", ""),
+        ("Meta", "Rest of World", "Übrige Welt", "Latin America", "src-b", ""),
+        ("Meta", "Rest of World", "Übrige Welt", "Asia-Pacific", "src-b", ""),
+    ],
+    "revenue": [
+        *[("Meta", "2018-Q4", g, "ad_revenue", v, "usd_millions", "company_reported", "src-a", "")
+          for g, v in (("US & Canada", "100"), ("Europe", "50"), ("Rest of World", "50"), ("Worldwide", "200"))],
+        *[("Meta", "2019-Q4", g, "ad_revenue", v, "usd_millions", "company_reported", "src-b", "")
+          for g, v in (("US & Canada", "120"), ("Europe", "40"), ("Rest of World", "80"), ("Worldwide", "240"))],
+        ("Meta", "2019-Q4", "Worldwide", "other_revenue", "10", "usd_millions", "company_reported", "src-b", ""),
+    ],
 }
 
 

@@ -310,6 +310,12 @@ DEFECTS = {
         "Telegram enters stage 3 under the reading 'in_app_ads' without a row for stage 2"),
     "unknown product kind in a rule": (
         set_cell("readings", "stage3_kinds", "in_app_ads ads", reading="in_app_ads"), "not valid"),
+    "revenue of a quarter without its results day": (
+        set_cell("revenue", "period", "2015-Q1", row=1), "quarter 2015-Q1 has no results day"),
+    "revenue of an unknown geography": (set_cell("revenue", "geography", "Asia", row=2), "unknown geography 'Asia'"),
+    "a quarter that is not one": (set_cell("releases", "period", "2021Q4", row=1), "not valid"),
+    "a geography outside the regions": (set_cell("geographies", "region", "Oceania", row=1), "unknown region"),
+    "an unknown kind of figure": (set_cell("revenue", "figure_kind", "estimate", row=3), "unknown figure_kind"),
     "two default readings": (set_cell("readings", "default", "true", reading="in_app_ads"),
                              "2 readings are marked default"),
     "no default reading": (set_cell("readings", "default", "false", reading="paid_tools"),

@@ -32,6 +32,15 @@ def _texts(slide) -> list[str]:
     return [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
 
 
+def _sections(b: Briefing) -> list[str]:
+    """The sections a deck has: the money part only where the briefing has one."""
+    return [s for s in SECTIONS if s != "money" or b.money_heading()]
+
+
+def _title(b: Briefing, section: str) -> str:
+    return b.money_heading() if section == "money" else labels.label(f"section:{section}", b.lang)
+
+
 def _pictures(slide) -> list:
     return [shape for shape in slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
 
@@ -43,10 +52,12 @@ def test_the_deck_has_a_title_a_slide_per_section_and_the_sources(decks, lang):
     slides = list(deck.slides)
     b = Briefing(ds, values["platform"], values["region"], values["as_of"], lang)
     assert _texts(slides[0])[0] == b.title
-    for slide, section in zip(slides[1:], SECTIONS):
-        assert _texts(slide)[0] == labels.label(f"section:{section}", lang)
+    shown = _sections(b)
+    assert ("money" in shown) == (lang == "de")  # Meta's revenue for WhatsApp in 2026; none for iMessage
+    for slide, section in zip(slides[1:], shown):
+        assert _texts(slide)[0] == _title(b, section)
         assert _texts(slide)[1].strip(), section  # its key sentences
-    sources = slides[1 + len(SECTIONS):]
+    sources = slides[1 + len(shown):]
     assert sources and all(_texts(s)[0] == labels.label("section:sources", lang) for s in sources)
     cited = sum(len(_texts(s)[1].splitlines()) for s in sources)
     assert len(sources) == math.ceil(cited / SOURCES_PER_SLIDE)
@@ -54,7 +65,8 @@ def test_the_deck_has_a_title_a_slide_per_section_and_the_sources(decks, lang):
 
 def test_each_charted_section_has_its_picture_and_a_source_line(decks):
     _, deck, values, ds = decks["de"]
-    slides = dict(zip(SECTIONS, list(deck.slides)[1:]))
+    slides = dict(zip(SECTIONS, list(deck.slides)[1:]))  # WhatsApp in 2026 has every section
+    assert _texts(slides["money"])[1].startswith("Im 3. Quartal 2025, gemeldet am 29. Oktober 2025, erzielte Meta")
     for section in SECTIONS:
         pictures, texts = _pictures(slides[section]), _texts(slides[section])
         assert len(pictures) == (1 if section in CHARTED else 0), section
@@ -63,8 +75,8 @@ def test_each_charted_section_has_its_picture_and_a_source_line(decks):
 
 
 def test_a_section_without_a_chart_has_no_picture(decks):
-    _, deck, _, _ = decks["en"]  # iMessage in 2014: no users, no figures by country
-    slides = dict(zip(SECTIONS, list(deck.slides)[1:]))
+    _, deck, _, _ = decks["en"]  # iMessage in 2014: no users, no figures by country, no Meta revenue
+    slides = dict(zip([s for s in SECTIONS if s != "money"], list(deck.slides)[1:]))
     assert _pictures(slides["region"]) == []
     assert "iMessage had reported no user figure by 1 Jan 2014." in _texts(slides["users"])[1]
 

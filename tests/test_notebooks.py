@@ -21,7 +21,7 @@ import papermill
 import pytest
 
 import analysis
-from analysis import labels, narrative, regions, stages, words
+from analysis import labels, narrative, regions, revenue, stages, words
 from analysis.briefing.kernel import KERNEL_MANAGER
 from analysis.style import format_date, format_users
 
@@ -424,6 +424,9 @@ def _regional_comparison(shown, p, ds):
     said = summary.split(labels.label("section:sources", lang) + ":")[0]
     assert said.count("[") >= len(firsts)  # every line cites its source
     assert len(shown.table("analysis.orientation(ds)")) == len(analysis.orientation(ds))
+    assert shown.markdown("narrative.money_summary(") == narrative.money_summary(ds, p["region"], as_of, lang)
+    other = shown.table('revenue.revenue(ds, "other_revenue")')
+    assert list(other["period"]) == list(revenue.revenue(ds, "other_revenue")["period"])
     adoption = shown.table("analysis.business_adoption(ds)")
     assert list(adoption.columns) == ["label", "platform", "metric", "value", "unit", "year", "note"]
     assert len(adoption) == len(analysis.business_adoption(ds))
@@ -461,9 +464,9 @@ EXPECTED = {
     "01-user-growth.ipynb": Expected(2, _user_growth),
     "02-monetization-stages.ipynb": Expected(3, _monetization_stages),
     "03-ad-rollouts.ipynb": Expected(1, _ad_rollouts),
-    "04-regional-comparison.ipynb": Expected(3, _regional_comparison),
+    "04-regional-comparison.ipynb": Expected(4, _regional_comparison),
     "05-peers.ipynb": Expected(3, _peers),
-    "briefing.ipynb": Expected(4, _briefing),
+    "briefing.ipynb": Expected(5, _briefing),
 }
 
 

@@ -22,7 +22,7 @@ from matplotlib.collections import Collection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from . import checks, growth, labels, peers, regions, rollouts, stages, style
+from . import checks, growth, labels, peers, regions, revenue, rollouts, stages, style
 from .data import Dataset
 from .facts import Names
 from .labels import label, region_name, stage_name
@@ -453,6 +453,70 @@ def peer_comparison(data, *, platforms=None, as_of=None, sources=None, reading=N
                Line2D([], [], marker="o", linestyle="", color="#424242", label=label("chart:stage3_legend", lang))]
     _legend(ax, handles=handles, loc="lower right", fontsize=8)
     style.add_source_note(ax, style.source_note(ds, _path_sources(ds, paths), lang=lang))
+    return ax
+
+
+def revenue_by_geography(data, *, company: str | None = None, as_of=None, highlight=None, sources=None,
+                         lang: str = "en", ax=None, **kwargs):
+    """Stacked bars of a company's advertising revenue per quarter, one colour per geography of its own.
+
+    Parameters
+    ----------
+    data : Dataset or DataFrame
+        A Dataset, or a frame of ``analysis.revenue.revenue``: a bar segment per row (the
+        worldwide rows are left out, as the segments add up to them).
+    company : str, optional
+        With a Dataset: the company (default: the first in revenue.csv).
+    as_of : date, optional
+        With a Dataset: only quarters whose results were out by this day.
+    highlight : str, optional
+        A geography drawn in full colour, the others faded.
+    sources : Dataset, optional
+        With a DataFrame: the Dataset it came from. The note cites the ``source_id`` of the rows drawn.
+    lang : {"en", "de"}
+        The language of the chart's words and numbers.
+    ax : matplotlib Axes, optional
+    **kwargs
+        Passed to ``Axes.bar`` for the segments.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ds = _dataset(data, sources, company=company, as_of=as_of)
+    if isinstance(data, Dataset):
+        company = company or str(ds.revenue["company"].iloc[0])
+        table = revenue.revenue(ds, "ad_revenue", company, as_of)
+    else:
+        table, company = data, str(data["company"].iloc[0])
+    table = table[table["geography"] != WORLDWIDE]
+    if table.empty:
+        raise ValueError(f"no advertising revenue of {company} by geography"
+                         + (f" was reported by {checks.timestamp('as_of', as_of).date()}" if as_of is not None else ""))
+    order = [g for g in revenue.geographies(ds, company) if g in set(table["geography"])]
+    checks.choice("highlight", highlight, order) if highlight is not None else None
+    ax = ax if ax is not None else plt.gca()
+    names = dict(zip(ds.geographies["geography"], ds.geographies["geography_de"] if lang == "de"
+                     else ds.geographies["geography"]))
+    colors = dict(zip(order, sns.color_palette("colorblind", len(order))))
+    periods = sorted(set(table["period"]))
+    x = np.arange(len(periods))
+    bottom = np.zeros(len(periods))
+    for geography in order:
+        rows = table[table["geography"] == geography].set_index("period")["value"].reindex(periods).fillna(0)
+        options = _options(kwargs, Patch, width=0.75, color=colors[geography], gid=f"revenue-{geography}",
+                           alpha=1 if highlight in (None, geography) else 0.3)
+        ax.bar(x, rows.to_numpy(), bottom=bottom, label=names[geography], **options)
+        bottom += rows.to_numpy()
+    step = max(1, len(periods) // 8)
+    ax.set_xticks(x[::step], [style.format_quarter(p, lang, short=True) for p in periods[::step]], parse_math=False)
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(
+        lambda value, _: style.format_value(value, "usd_millions", lang, short=True) if value > 0 else "0"))
+    ax.grid(axis="x", visible=False)
+    ax.set_title(label("chart:revenue_title", lang, company=company), parse_math=False)
+    _legend(ax, loc="upper left", fontsize=8, ncols=len(order))
+    ax.set_ylim(0, bottom.max() * 1.18)  # room for the legend above the bars
+    style.add_source_note(ax, style.source_note(ds, table["source_id"], lang=lang))
     return ax
 
 

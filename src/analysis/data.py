@@ -64,6 +64,9 @@ class Dataset:
     rollouts: pd.DataFrame
     regions: pd.DataFrame
     orientations: pd.DataFrame
+    releases: pd.DataFrame
+    geographies: pd.DataFrame
+    revenue: pd.DataFrame
 
     @property
     def earliest(self) -> pd.Timestamp:
@@ -159,6 +162,7 @@ def load(path: str | Path | None = None) -> Dataset:
     _check_rollout_regions(raws["rollouts"], typed["countries"])
     _check_products(raws)
     _check_units(raws)
+    _check_revenue(raws)
     dataset = Dataset(path=folder, checksum=checksum, **typed)
     _VALIDATED.clear()  # keep only the newest: enough for a kernel that renders many briefings
     _VALIDATED[checksum] = dataset
@@ -522,6 +526,21 @@ def _check_stage_order(raw: _RawTable, stages: pd.DataFrame):
                      f"{platform} enters stage {stage} on {started.date()}, "
                      f"before stage {stage - 1} ({before.date()})",
                      f"a date on or after {before.date()}")
+
+
+def _check_revenue(raws: dict[str, _RawTable]):
+    """Every revenue figure has its quarter's results day in releases.csv, and a geography of its
+    company in geographies.csv (or 'Worldwide')."""
+    revenue = raws["revenue"]
+    released = set(zip(raws["releases"].frame["company"], raws["releases"].frame["period"]))
+    unreleased = [pair not in released for pair in zip(revenue.frame["company"], revenue.frame["period"])]
+    revenue.fail_first(unreleased, "period", lambda v: f"quarter {v} has no results day for the row's company",
+                       "a row for the company and quarter in releases.csv")
+    known = set(zip(raws["geographies"].frame["company"], raws["geographies"].frame["geography"]))
+    unknown = [g != WORLDWIDE and (c, g) not in known
+               for c, g in zip(revenue.frame["company"], revenue.frame["geography"])]
+    revenue.fail_first(unknown, "geography", lambda v: f"unknown geography {v!r} for the row's company",
+                       "'Worldwide' or a geography of the company in geographies.csv")
 
 
 def _check_after_launch(raws: dict[str, _RawTable], typed: dict[str, pd.DataFrame]):

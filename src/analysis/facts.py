@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import pandas as pd
 from babel import Locale
 
-from . import labels, peers, products, regions, rollouts, stages
+from . import labels, peers, products, regions, revenue, rollouts, stages
 from .data import Dataset
 from .schema import MULTIPLE_REGIONS, REGIONS, WORLDWIDE
 
@@ -160,6 +160,31 @@ class Region:
     first_local: tuple[FirstLocal, ...]
     orientations: tuple[Orientation, ...]
     figures: tuple[RegionalFigure, ...]
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A revenue figure of one quarter, with its change on the same quarter a year earlier."""
+
+    value: float  # US$ millions
+    change: float | None  # the rate against a year earlier; None where that quarter is not known
+    share: float | None  # of the company's worldwide figure
+    source_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Money:
+    """Where the platform owner's money came from in its newest quarter known on the date."""
+
+    company: str
+    quarter: str  # '2025-Q3'
+    reported: pd.Timestamp
+    total: Amount  # advertising revenue worldwide
+    geography: str | None  # the company's own geography holding the briefing's region, in the language
+    shared_with: tuple[str, ...]  # the other regions of that geography, in the language
+    in_geography: Amount | None
+    other: Amount | None  # revenue outside advertising in the same quarter
+    other_quarter: str | None
 
 
 @dataclass(frozen=True)
@@ -325,6 +350,41 @@ def region(ds: Dataset, platform: str, as_of, region_name=None, lang: str = "en"
     if region_name is None:
         return Region(None, (), (), figures)
     return replace(region_overview(ds, region_name, as_of, lang), figures=figures)
+
+
+def money(ds: Dataset, company: str, as_of, region=None, lang: str = "en") -> Money | None:
+    """The company's advertising revenue in the newest quarter known on ``as_of``, worldwide and in
+    its geography holding ``region``, and its revenue outside advertising; None where the company
+    reports no revenue in the data, or none was known by then."""
+    if company not in set(ds.revenue["company"]):
+        return None
+    ads = revenue.revenue(ds, "ad_revenue", company, as_of)
+    worldwide = ads[ads["geography"] == WORLDWIDE]
+    if worldwide.empty:
+        return None
+    quarter = worldwide["period"].iloc[-1]
+    geography = revenue.geography_of(ds, region, company) if region else None
+    names = dict(zip(ds.geographies["geography"], ds.geographies["geography" if lang == "en" else "geography_de"]))
+    others = (tuple(labels.region_name(r, lang) for r in revenue.regions_in(ds, geography, company) if r != region)
+              if geography else ())
+    other = revenue.revenue(ds, "other_revenue", company, as_of)
+    return Money(company, quarter, worldwide["reported"].iloc[-1], _amount(ads, quarter, WORLDWIDE),
+                 names.get(geography), others, _amount(ads, quarter, geography) if geography else None,
+                 _amount(other, other["period"].iloc[-1], WORLDWIDE) if len(other) else None,
+                 other["period"].iloc[-1] if len(other) else None)
+
+
+def _amount(table: pd.DataFrame, quarter: str, geography: str) -> Amount | None:
+    """One geography's figure of a quarter, and its change on the same quarter a year earlier."""
+    mine = table[table["geography"] == geography].set_index("period")
+    if quarter not in mine.index:
+        return None
+    row = mine.loc[quarter]
+    before = f"{int(quarter[:4]) - 1}{quarter[4:]}"
+    change = float(row["value"] / mine.loc[before, "value"] - 1) if before in mine.index else None
+    cited = (row["source_id"], *((mine.loc[before, "source_id"],) if before in mine.index else ()))
+    return Amount(float(row["value"]), change, None if pd.isna(row["share"]) else float(row["share"]),
+                  tuple(dict.fromkeys(cited)))
 
 
 def peer_position(ds: Dataset, platform: str, as_of, reading: str | None = None) -> PeerPosition:

@@ -13,6 +13,8 @@ from babel.units import format_unit
 
 _DAY = {"en": "d MMM y", "de": "d. MMMM y"}
 _OVER = {"en": "over", "de": "über"}
+_QUARTER = {"en": "QQQ y", "de": "QQQQ y"}
+_DOLLARS = {"usd_millions": 1e6, "usd_billions": 1e9}  # US dollars in these units
 
 
 def when(date, precision: str = "day", lang: str = "en") -> str:
@@ -26,11 +28,12 @@ def when(date, precision: str = "day", lang: str = "en") -> str:
 
 def amount(value: float, unit: str, lang: str = "en", *, short: bool = False) -> str:
     """A figure in its unit: '1.14 billion', '250 million' (millions; German '1,14 Mrd.', '250 Mio.'),
-    '84 %', '$10.6 billion' ('10,6 Mrd. US-Dollar'). ``short`` gives '1.14B' for chart ticks."""
+    '84 %', '$10.6 billion' ('10,6 Mrd. US-Dollar', from usd_billions or usd_millions). ``short``
+    gives '1.14B' for chart ticks."""
     if unit == "percent":
         return f"{format_decimal(value, locale=lang)} %"
-    if unit == "usd_billions":
-        figure = _compact(value * 1e9, lang, short)
+    if unit in _DOLLARS:
+        figure = _compact(value * _DOLLARS[unit], lang, short)
         return f"{figure} US-Dollar" if lang == "de" else f"${figure}"
     if unit != "millions":
         return f"{format_decimal(value, locale=lang)} {unit}"
@@ -41,6 +44,12 @@ def amount(value: float, unit: str, lang: str = "en", *, short: bool = False) ->
 def _compact(number: float, lang: str, short: bool) -> str:
     form = "short" if short or lang == "de" else "long"
     return format_compact_decimal(number, format_type=form, locale=lang, fraction_digits=2)
+
+
+def quarter(period: str, lang: str = "en", *, short: bool = False) -> str:
+    """'Q3 2025' ('3. Quartal 2025') for the period '2025-Q3'; ``short`` gives 'Q3 2025' in German too."""
+    return format_date(pd.Period(period, freq="Q").start_time.date(), "QQQ y" if short else _QUARTER[lang],
+                       locale=lang)
 
 
 def duration(years: float, lang: str = "en") -> str:

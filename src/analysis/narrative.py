@@ -108,6 +108,17 @@ def region_summary(ds: Dataset, region: str, as_of=None, lang: str = "en") -> st
     return _told(ds, when, lang, lambda text: text.region_overview(facts.region_overview(ds, region, when, lang)))
 
 
+def money_summary(ds: Dataset, region: str | None = None, as_of=None, lang: str = "en", company: str = "Meta") -> str:
+    """Where the company's advertising money came from in the newest quarter known on ``as_of``, the
+    region's part of its reporting first, with sources: the briefing's words, in Markdown, in ``lang``."""
+    checks.choice("region", region, REGIONS) if region is not None else None
+    when = _date(ds, as_of)
+    found = facts.money(ds, company, when, region, lang)
+    if found is None:
+        return label("no_money", lang, company=company, date=format_date(when, lang=lang))
+    return _told(ds, when, lang, lambda text: text.money(found))
+
+
 def largest_figure(ds: Dataset, metric: str, platform=None) -> str:
     """The place with the largest newest figure of a regional metric."""
     table = regions.compare(ds, metric, platform=platform)

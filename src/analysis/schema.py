@@ -36,6 +36,9 @@ PRODUCT_KINDS = ("in_app_ads", "paid_messaging", "paid_business_tools", "click_t
 METRIC_TOPICS = ("users", "reach", "business")
 ORIENTATIONS = ("B2B", "B2C")
 UNITS = ("millions", "percent", "usd_billions")
+REVENUE_ITEMS = ("ad_revenue", "other_revenue", "click_to_message_ads_run_rate", "click_to_whatsapp_ads_run_rate")
+REVENUE_UNITS = ("usd_millions",)
+FIGURE_KINDS = ("company_reported", "third_party_estimate", "survey")
 LANGUAGES = ("en", "de")  # the languages of the briefings and their words
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -46,6 +49,7 @@ SNAKE_CASE = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
 SNAKE_CASE_LIST = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*( [a-z][a-z0-9]*(_[a-z0-9]+)*)*$"
 PRODUCT_KIND_LIST = rf"^({'|'.join(PRODUCT_KINDS)})( ({'|'.join(PRODUCT_KINDS)}))*$"
 LANGUAGE = r"^[a-z]{2}$"
+QUARTER = r"^[0-9]{4}-Q[1-4]$"
 
 # No text may hold these: C0 and C1 controls (NUL, ESC, tab, line breaks), the line and paragraph
 # separators, and the invisible marks that reorder text (bidi overrides, embeddings, isolates).
@@ -341,6 +345,59 @@ ORIENTATIONS_TABLE = Table(
     primary_key=("region", "country", "platform", "year"),
 )
 
+RELEASES_TABLE = Table(
+    "releases",
+    "The day a company first published its results for a quarter: a revenue figure is known from then.",
+    (
+        Field("company", "string", "The company reporting, as in geographies.csv: 'Meta'."),
+        Field("period", "string", "The calendar quarter, such as '2025-Q3'.", pattern=QUARTER,
+              pattern_meaning="a year and quarter such as '2025-Q3'"),
+        _date("reported", "The day the results were published."),
+        _source_id("A source showing the release and its day."),
+        _note(),
+    ),
+    primary_key=("company", "period"),
+)
+
+GEOGRAPHIES_TABLE = Table(
+    "geographies",
+    "How a company's own reporting regions map to this dataset's regions: one row per pair.",
+    (
+        Field("company", "string", "The company: 'Meta'."),
+        Field("geography", "string", "The company's own name for the geography, as published: 'Rest of World'."),
+        Field("geography_de", "string", "The same name in German: 'Übrige Welt'."),
+        Field("region", "string", "One of this dataset's regions the geography covers.", categories=REGIONS),
+        _source_id("A source stating what the geography covers."),
+        _note(),
+    ),
+    primary_key=("company", "geography", "region"),
+)
+
+REVENUE_TABLE = Table(
+    "revenue",
+    "Revenue figures a company reported: by its own geographies per quarter, and its statements on "
+    "business messaging.",
+    (
+        Field("company", "string", "The company: 'Meta'."),
+        Field("period", "string", "The calendar quarter the figure covers (or in which a run rate was stated), "
+                                  "such as '2025-Q3'; its results day is in releases.csv.", pattern=QUARTER,
+              pattern_meaning="a year and quarter such as '2025-Q3'"),
+        Field("geography", "string", "The company's geography (geographies.csv), or 'Worldwide'."),
+        Field("item", "string", "ad_revenue (advertising revenue by user geography), other_revenue (revenue "
+                                "outside advertising), click_to_message_ads_run_rate or "
+                                "click_to_whatsapp_ads_run_rate (annual run rates stated on a call).",
+              categories=REVENUE_ITEMS),
+        Field("value", "number", "The figure as published.", minimum=0, maximum=10_000_000),
+        Field("unit", "string", "usd_millions.", categories=REVENUE_UNITS),
+        Field("figure_kind", "string", "company_reported (the company's own figure, also when a copy or a "
+                                       "report passes it on), third_party_estimate or survey.",
+              categories=FIGURE_KINDS),
+        _source_id(),
+        _note(),
+    ),
+    primary_key=("company", "period", "geography", "item"),
+)
+
 # In load order: every table comes after the tables it refers to.
 TABLES = (
     COUNTRIES,
@@ -354,5 +411,8 @@ TABLES = (
     ROLLOUTS,
     REGIONS_TABLE,
     ORIENTATIONS_TABLE,
+    RELEASES_TABLE,
+    GEOGRAPHIES_TABLE,
+    REVENUE_TABLE,
 )
 TABLES_BY_NAME = {t.name: t for t in TABLES}

@@ -14,7 +14,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import text_to_path
 from matplotlib.ticker import FuncFormatter
 
-from .formats import amount, when
+from .formats import amount, quarter, when
 from .labels import label
 
 PLATFORM_COLORS = {
@@ -120,6 +120,7 @@ def format_users(millions: float, *, suffix: str = " users", short: bool = False
 
 format_value = amount  # a figure with its unit: '84 %', '120 million', '$10.6 billion'
 format_date = when  # '2 Nov 2016'
+format_quarter = quarter  # 'Q3 2025'
 
 
 def users_axis(ax, axis: str = "y", lang: str = "en"):

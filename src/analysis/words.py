@@ -14,7 +14,7 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from . import facts
-from .formats import age, amount, duration, ordinal, percent, when
+from .formats import age, amount, duration, ordinal, percent, quarter, when
 from .labels import label, stage_name
 
 
@@ -40,6 +40,7 @@ def environment(lang: str) -> jinja2.Environment:
         when=lambda date, precision="day": when(date, precision, lang),
         duration=lambda years: duration(years, lang), age=lambda years: age(years, lang),
         percent=lambda rate: percent(rate, lang), ordinal=ordinal, figure=figure,
+        dollars=lambda millions: amount(millions, "usd_millions", lang), quarter=lambda q: quarter(q, lang),
         capitalize_first=lambda text: text[:1].upper() + text[1:],
         possessive=lambda name: Markup("{}'" if name.endswith("s") else "{}'s").format(name),
         kind_label=lambda kind: label(f"kind:{kind}", lang),
@@ -220,6 +221,10 @@ class Words:
         return intro + self.m.table(self.headers("place", "platform", "measure", "value", "year", "source"), rows,
                                     css="figures", row_css=["in-region" if r.place == highlight else ""
                                                             for r in figures])
+
+    def money(self, f: facts.Money | None) -> Markup:
+        """Where the owner's advertising money came from in the newest quarter; nothing where unknown."""
+        return self.m.paragraph(self.s.money(f)) if f is not None else Markup()
 
     def no_country_users(self, platform: str) -> Markup:
         return self.m.paragraph(self.s.no_country_users(platform, self.as_of))

@@ -11,7 +11,7 @@ from IPython.display import HTML
 from markupsafe import Markup
 from matplotlib.figure import Figure
 
-from .. import __version__, charts, facts, regions, stages, style, words
+from .. import __version__, charts, facts, regions, revenue, stages, style, words
 from ..data import Dataset
 from ..formats import when
 from ..labels import label, region_name
@@ -77,7 +77,7 @@ class Briefing:
         return figure
 
     def chart_spec(self, section: str) -> tuple | None:
-        """(size, draw, inputs) of a section's chart (``standing``, ``users``, ``region``, ``peers``);
+        """(size, draw, inputs) of a section's chart (``standing``, ``users``, ``region``, ``money``, ``peers``);
         None where the section has none."""
         if section == "standing":
             return (10, 4.8), _stages_chart, (self.as_of, self.region, self.reading, self.lang)
@@ -94,6 +94,10 @@ class Briefing:
                                               self.lang)
         if section == "peers":
             return (10, 4.8), _peers_chart, (self.as_of, self.reading, self.lang)
+        if section == "money" and self._money() is not None:
+            money = self._money()
+            highlight = revenue.geography_of(self.ds, self.region, money.company) if self.region else None
+            return (10, 4.2), _money_chart, (money.company, self.as_of, highlight, self.lang)
         return None
 
     def figure(self, section: str) -> Figure | None:
@@ -169,6 +173,29 @@ class Briefing:
         chart = self.chart_spec("region")
         return self._chart(*chart) if chart else HTML(self.words.no_country_users(self.platform))
 
+    def _money(self) -> facts.Money | None:
+        owner = str(self.ds.platforms.set_index("platform").loc[self.platform, "owner"])
+        return facts.money(self.ds, owner, self.as_of, self.region, self.lang)
+
+    def money(self) -> str:
+        """Where the platform owner's advertising money came from in the newest quarter known, worldwide
+        and in the region's part of its reporting; empty where the owner's revenue is not in the data."""
+        found = self._money()
+        if found is None:
+            return Markup()
+        return Markup('<h3 id="money">{}</h3>').format(self.money_heading()) + self.words.money(found)
+
+    def money_heading(self) -> str:
+        """The heading of the money part ('Where Meta's advertising money comes from'); empty without one."""
+        found = self._money()
+        return self.words.label("money_heading", company=found.company) if found is not None else ""
+
+    def plot_money(self):
+        """The owner's advertising revenue by its geographies per quarter, the region's highlighted;
+        nothing where there is no money section."""
+        chart = self.chart_spec("money")
+        return self._chart(*chart) if chart else HTML("")
+
     def peers_section(self) -> str:
         """Launch to first paid tools, this platform beside the others."""
         return self.words.peers(facts.peer_position(self.ds, self.platform, self.as_of, self.reading))
@@ -207,6 +234,10 @@ def _users_chart(ds, platforms, as_of, lang, *, ax):
 def _region_chart(ds, platform, region, year, lang, *, ax):
     charts.regional_comparison(regions.compare(ds, "users", platform=platform, region=region, until=year),
                                sources=ds, lang=lang, ax=ax)
+
+
+def _money_chart(ds, company, as_of, highlight, lang, *, ax):
+    charts.revenue_by_geography(ds, company=company, as_of=as_of, highlight=highlight, lang=lang, ax=ax)
 
 
 def _peers_chart(ds, as_of, reading, lang, *, ax):

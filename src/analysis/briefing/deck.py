@@ -22,8 +22,8 @@ from ..labels import label, region_name
 from .chartcache import ChartCache
 from .content import Briefing
 
-SECTIONS = ("standing", "users", "events", "market", "region", "peers", "outlook")
-CHARTED = ("standing", "users", "region", "peers")
+SECTIONS = ("standing", "users", "events", "market", "region", "money", "peers", "outlook")
+CHARTED = ("standing", "users", "region", "money", "peers")
 EXPORTS = ChartCache(kept=32)  # exported chart files by what they are drawn from, per process
 SOURCES_PER_SLIDE = 12
 MOST_BULLETS = 6
@@ -63,10 +63,13 @@ def write_deck(ds: Dataset, values: dict, page: Path) -> Path:
         charts = save_charts(b, chart_folder(page))
     for section in SECTIONS:
         text, bullets = _section_text(b, section)
+        if not text and not bullets and section not in charts:
+            continue  # a part the briefing does not have (the owner's revenue of a peer platform)
         marks = re.findall(r"\[([\d, ]+)\]", " ".join([text, *bullets]))
         cited = sorted({int(number) for mark in marks for number in mark.split(",")})
         picture, note = charts.get(section, (None, ""))
-        _section_slide(deck, label(f"section:{section}", b.lang), text, bullets, picture,
+        title = b.money_heading() if section == "money" else label(f"section:{section}", b.lang)
+        _section_slide(deck, title, text, bullets, picture,
                        _source_line(b, cited) or note)
     _source_slides(deck, b)
     buffer = io.BytesIO()
@@ -108,7 +111,8 @@ def _plain(markup: str) -> str:
 def _section_text(b: Briefing, section: str) -> tuple[str, list[str]]:
     """A section's key sentences (its first paragraph) and its first list items."""
     markup = str({"standing": b.standing, "users": b.users, "events": b.events, "market": b.market,
-                  "region": b.region_comparison, "peers": b.peers_section, "outlook": b.watch_next}[section]())
+                  "region": b.region_comparison, "money": b.money, "peers": b.peers_section,
+                  "outlook": b.watch_next}[section]())
     paragraphs = [_plain(p) for p in re.findall(r"<p>(.*?)</p>", markup, re.S)]
     items = [_plain(i) for i in re.findall(r"<li>(.*?)</li>", markup, re.S)]
     if section == "events":  # the newest events, newest first: date – event [source]
