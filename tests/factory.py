@@ -67,6 +67,10 @@ BASE = {
         ("WhatsApp", "2", "2018-01-01", "Business app.", "src-b"),
         ("Telegram", "1", "2013-01-01", "Launch.", "src-b"),
     ],
+    "groups": [
+        ("EU", "the EU", "EU", "DE", "src-a", ""),
+        ("EU", "the EU", "EU", "FR", "src-a", ""),
+    ],
     "rollouts": [
         ("2013-11-01", "Instagram", "First ads", "launch", "Instagram ads", "3", "North America", "US", "src-a", ""),
         ("2015-09-01", "Instagram", "Ads everywhere", "expansion", "Instagram ads", "3", "Worldwide", "", "src-a", ""),
@@ -162,10 +166,16 @@ def _stage(row):
 
 
 def _rollout(row):
-    """A rollouts row with ``date_precision`` ("day" where left out) and ``event_de``."""
+    """A rollouts row with ``date_precision`` ("day" where left out), ``event_de`` and the exclusion
+    columns (empty where left out: rows end in countries, source_id, note)."""
     columns = TABLES_BY_NAME["rollouts"].columns
-    given = len(row) == len(columns) or (len(row) == len(columns) - 1 and row[1] in DATE_PRECISIONS)
-    return _with_german("rollouts", row if given else (row[0], "day", *row[1:]))
+    if len(row) == len(columns):
+        return row
+    row = row if row[1] in DATE_PRECISIONS else (row[0], "day", *row[1:])
+    english = [c for c in columns if c not in GERMAN]
+    if len(row) == len(english) - 2:
+        row = (*row[:-2], "", "", *row[-2:])
+    return _with_german("rollouts", row)
 
 
 def _products(rollouts):

@@ -316,6 +316,11 @@ DEFECTS = {
     "a quarter that is not one": (set_cell("releases", "period", "2021Q4", row=1), "not valid"),
     "a geography outside the regions": (set_cell("geographies", "region", "Oceania", row=1), "unknown region"),
     "an unknown kind of figure": (set_cell("revenue", "figure_kind", "estimate", row=3), "unknown figure_kind"),
+    "an unknown group left out": (set_cell("rollouts", "excluded", "EEA", row=3), "neither a group nor a country"),
+    "a day reached with nothing left out": (set_cell("rollouts", "excluded_until", "2026-01-01", row=3),
+                                            "says when nothing left out was reached"),
+    "a day reached before the event": (
+        set_cell("rollouts", "excluded_until", "2025-01-01", excluded="DE AT CH"), "is not after the event"),
     "two default readings": (set_cell("readings", "default", "true", reading="in_app_ads"),
                              "2 readings are marked default"),
     "no default reading": (set_cell("readings", "default", "false", reading="paid_tools"),

@@ -115,3 +115,54 @@ def test_real_data_messenger_sponsored_messages_were_replaced():
     ds = analysis.load()
     row = state(ds, "Messenger sponsored messages", platforms="Messenger", market="US")
     assert (row["state"], row["replaced_by"]) == ("replaced", "Messenger marketing messages")
+
+
+# --- events that left a place out ---------------------------------------------------------------
+
+# (date, precision, platform, event, kind, product, stage, region, countries, excluded, excluded_until, source_id, note)
+HELD_BACK = [
+    ("2019-01-01", "day", "Instagram", "Shop ads outside the EU", "launch", "Shop ads", "3", "Worldwide", "", "EU",
+     "2019-09-01", "src-a", ""),
+    ("2019-02-01", "day", "Instagram", "Reels ads but not in Germany", "launch", "Reels ads", "3", "Europe", "", "DE",
+     "", "src-a", ""),
+]
+
+
+@pytest.fixture(scope="module")
+def held(tmp_path_factory):
+    return make_dataset(tmp_path_factory.mktemp("held") / "data", rollouts=[*EVENTS, *HELD_BACK],
+                        products=[*PRODUCTS, ("Instagram", "Shop ads", "in_app_ads", "", "", ""),
+                                  ("Instagram", "Reels ads", "in_app_ads", "", "", "")])
+
+
+@pytest.mark.parametrize("market, as_of, expected", [
+    ("US", "2019-03-01", "available"), ("DE", "2019-03-01", None), ("DE", "2019-08-31", None),
+    ("DE", "2019-09-01", "available"), ("Europe", "2019-03-01", "available"), (None, "2019-03-01", "available"),
+])
+def test_an_event_does_not_reach_a_group_it_left_out_until_the_day_it_did(held, market, as_of, expected):
+    row = state(held, "Shop ads", market=market, as_of=as_of)
+    assert (row["state"] if row is not None else None) == expected
+
+
+def test_a_country_left_out_of_a_regional_launch_stays_without_it(held):
+    assert state(held, "Reels ads", market="DE") is None
+    assert state(held, "Reels ads", market="Europe")["state"] == "available"
+
+
+def test_an_event_list_says_what_was_left_out_while_it_was(held):
+    from analysis import facts
+
+    before = {e.text: e.regions for e in facts.events(held, "Instagram", "2019-03-01")}
+    assert before["Shop ads outside the EU"] == "Worldwide (except the EU)"
+    assert before["Reels ads but not in Germany"] == "Europe (except Germany)"
+    german = {e.product: e.regions for e in facts.events(held, "Instagram", "2019-03-01", lang="de")}
+    assert german["Shop ads"] == "Weltweit (ohne EU)"
+    after = {e.text: e.regions for e in facts.events(held, "Instagram", "2019-10-01")}
+    assert after["Shop ads outside the EU"] == "Worldwide"
+
+
+def test_real_data_threads_ads_reached_germany_only_in_2026():
+    ds = analysis.load()
+    assert state(ds, "Threads ads", market="DE", as_of="2025-12-31")["state"] == "announced"
+    assert state(ds, "Threads ads", market="US", as_of="2025-12-31")["state"] == "available"
+    assert state(ds, "Threads ads", market="DE", as_of="2026-02-01")["state"] == "available"

@@ -61,6 +61,7 @@ class Dataset:
     user_counts: pd.DataFrame
     readings: pd.DataFrame
     stages: pd.DataFrame
+    groups: pd.DataFrame
     rollouts: pd.DataFrame
     regions: pd.DataFrame
     orientations: pd.DataFrame
@@ -163,6 +164,7 @@ def load(path: str | Path | None = None) -> Dataset:
     _check_products(raws)
     _check_units(raws)
     _check_revenue(raws)
+    _check_exclusions(raws)
     dataset = Dataset(path=folder, checksum=checksum, **typed)
     _VALIDATED.clear()  # keep only the newest: enough for a kernel that renders many briefings
     _VALIDATED[checksum] = dataset
@@ -541,6 +543,23 @@ def _check_revenue(raws: dict[str, _RawTable]):
                for c, g in zip(revenue.frame["company"], revenue.frame["geography"])]
     revenue.fail_first(unknown, "geography", lambda v: f"unknown geography {v!r} for the row's company",
                        "'Worldwide' or a geography of the company in geographies.csv")
+
+
+def _check_exclusions(raws: dict[str, _RawTable]):
+    """What an event leaves out is a group of groups.csv or a country of countries.csv; a day it was
+    reached needs something left out, and comes after the event."""
+    events = raws["rollouts"].frame
+    known = set(raws["groups"].frame["group"]) | set(raws["countries"].frame["country"])
+    unknown = [any(t not in known for t in str(text).split(" ")) if text else False for text in events["excluded"]]
+    raws["rollouts"].fail_first(
+        unknown, "excluded", lambda v: f"{v!r} names a place that is neither a group nor a country",
+        "groups of groups.csv or countries of countries.csv, separated by spaces")
+    lonely = ((events["excluded_until"] != "") & (events["excluded"] == "")).to_numpy()
+    raws["rollouts"].fail_first(lonely, "excluded_until", lambda v: f"{v} says when nothing left out was reached",
+                                "empty, or a value in 'excluded'")
+    early = ((events["excluded_until"] != "") & (events["excluded_until"] <= events["date"])).to_numpy()
+    raws["rollouts"].fail_first(early, "excluded_until", lambda v: f"{v} is not after the event",
+                                "a day after the event's date")
 
 
 def _check_after_launch(raws: dict[str, _RawTable], typed: dict[str, pd.DataFrame]):

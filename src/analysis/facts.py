@@ -298,9 +298,18 @@ def events(ds: Dataset, platform: str, as_of, region=None, country=None, lang: s
     table, names = rollouts.events(ds, platforms=platform, as_of=as_of), Names(ds, lang)
     return tuple(
         Event(r.date, r.date_precision, names.text(r, "event"), r.kind, names.product(platform, r.product),
-              ", ".join(names.region(x) for x in (r.regions or str(r.region)).split(", ")),
-              _local(r, region, country), r.source_id)
+              _where(ds, r, as_of, names), _local(r, region, country), r.source_id)
         for r in table.itertuples())
+
+
+def _where(ds: Dataset, row, as_of, names: Names) -> str:
+    """The regions an event touched, in the language, with what it left out and had not reached on ``as_of``."""
+    where = ", ".join(names.region(x) for x in (row.regions or str(row.region)).split(", "))
+    if not products.left_out_on(ds, row, pd.Timestamp(as_of)):
+        return where
+    groups = dict(zip(ds.groups["group"], ds.groups["name" if names.lang == "en" else "name_de"]))
+    left_out = ", ".join(groups.get(name) or names.country(name) for name in row.excluded.split(" "))
+    return labels.label("except", names.lang, where=where, excluded=left_out)
 
 
 def market(ds: Dataset, platform: str, as_of, where=None, lang: str = "en") -> Market:

@@ -33,6 +33,9 @@ def product_states(ds: Dataset, *, platforms=None, as_of=None, market=None) -> p
     the product products.csv names as its replacement is). Tests, launches and announcements count in a market
     when they touch it (a launch in Brazil counts for Latin America); a shelving counts only
     where it covers the whole market (a stop in Myanmar does not shelve a product in Asia-Pacific).
+    An event does not touch a country it left out (``excluded``, a country or a group of groups.csv
+    such as the EU) before the day that country was reached (``excluded_until``), and then does not
+    cover that country's region as a whole.
 
     Parameters
     ----------
@@ -55,7 +58,7 @@ def product_states(ds: Dataset, *, platforms=None, as_of=None, market=None) -> p
     """
     selected = checks.choices("platform", platforms, ds.platform_names)
     when = checks.timestamp("as_of", as_of) if as_of is not None else ds.latest
-    covers = _covering(ds, market)
+    covers = _covering(ds, market, when)
     table = ds.rollouts
     mask = table["platform"].isin(selected) & (table["date"] <= when)
     events = table[mask].sort_values("date", kind="stable")
@@ -110,22 +113,41 @@ def _mark_replaced(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _covering(ds: Dataset, market):
-    """A function telling, for an event row, whether it touches the market and covers all of it."""
+def _covering(ds: Dataset, market, when: pd.Timestamp):
+    """A function telling, for an event row, whether it touches the market and covers all of it on ``when``."""
     region_of = dict(zip(ds.countries["country"], ds.countries["region"].astype(str)))
     if market is not None and market not in region_of:
         checks.choice("market", market, [*REGIONS, *sorted(region_of)])
 
     def covers(row) -> tuple[bool, bool]:
-        if row.region == WORLDWIDE:
-            return True, True
-        countries = row.countries.split(" ") if isinstance(row.countries, str) else []
-        if market is None:
-            return True, False
-        if market in REGIONS:
-            touched = str(row.region) == market or any(region_of[c] == market for c in countries)
-            return touched, str(row.region) == market and not countries
-        local = market in countries or (not countries and str(row.region) == region_of[market])
-        return local, local
+        left_out = left_out_on(ds, row, when)
+        if market in left_out:
+            return False, False
+        if market in REGIONS and any(region_of.get(c) == market for c in left_out):
+            touched, _ = _reach(row, market, region_of)
+            return touched, False
+        return _reach(row, market, region_of)
 
     return covers
+
+
+def _reach(row, market, region_of: dict) -> tuple[bool, bool]:
+    """Whether an event row touches the market, and covers all of it, by its region and countries."""
+    if row.region == WORLDWIDE:
+        return True, True
+    countries = row.countries.split(" ") if isinstance(row.countries, str) else []
+    if market is None:
+        return True, False
+    if market in REGIONS:
+        touched = str(row.region) == market or any(region_of[c] == market for c in countries)
+        return touched, str(row.region) == market and not countries
+    local = market in countries or (not countries and str(row.region) == region_of[market])
+    return local, local
+
+
+def left_out_on(ds: Dataset, row, when) -> set[str]:
+    """The countries an event row left out (its groups resolved to their members) and had not reached on ``when``."""
+    if not isinstance(row.excluded, str) or (pd.notna(row.excluded_until) and row.excluded_until <= when):
+        return set()
+    members = ds.groups.groupby("group")["country"].apply(set).to_dict()
+    return set().union(*(members.get(name, {name}) for name in row.excluded.split(" ")))

@@ -50,6 +50,8 @@ SNAKE_CASE_LIST = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*( [a-z][a-z0-9]*(_[a-z0-9]+)*)*$
 PRODUCT_KIND_LIST = rf"^({'|'.join(PRODUCT_KINDS)})( ({'|'.join(PRODUCT_KINDS)}))*$"
 LANGUAGE = r"^[a-z]{2}$"
 QUARTER = r"^[0-9]{4}-Q[1-4]$"
+GROUP = r"^[A-Z]{2,5}$"
+EXCLUSION_LIST = r"^[A-Z]{2,5}( [A-Z]{2,5})*$"
 
 # No text may hold these: C0 and C1 controls (NUL, ESC, tab, line breaks), the line and paragraph
 # separators, and the invisible marks that reorder text (bidi overrides, embeddings, isolates).
@@ -302,10 +304,33 @@ ROLLOUTS = Table(
               required=False, pattern=COUNTRY_LIST,
               pattern_meaning="ISO alpha-2 codes separated by single spaces, such as 'AU TH'",
               list_of=("countries", "country")),
+        Field("excluded", "string", "Where the event did not reach although its region or countries hold "
+                                    "it: country groups (groups.csv, such as 'EU') or ISO codes, separated "
+                                    "by spaces; empty where nothing was left out.",
+              required=False, pattern=EXCLUSION_LIST,
+              pattern_meaning="groups or ISO codes separated by single spaces, such as 'EU' or 'DE AT CH'"),
+        _date("excluded_until", "The day the places left out were reached; empty while they are not "
+                                "(or were never reported reached).", required=False),
         _source_id(),
         _note(),
     ),
     primary_key=("date", "platform", "event"),
+)
+
+GROUPS_TABLE = Table(
+    "groups",
+    "Groups of countries an event can leave out, such as the EU: one row per member.",
+    (
+        Field("group", "string", "The group's short name, as rollouts.csv uses it: 'EU'.", pattern=GROUP,
+              pattern_meaning="2 to 5 capital letters such as 'EU'"),
+        Field("name", "string", "Its name for readers: 'the EU'."),
+        Field("name_de", "string", "Its name in German: 'die EU'."),
+        Field("country", "string", "A member: an ISO 3166-1 alpha-2 code.", pattern=COUNTRY_CODE,
+              pattern_meaning="an ISO 3166-1 alpha-2 code such as 'DE'", format="country"),
+        _source_id(),
+        _note(),
+    ),
+    primary_key=("group", "country"),
 )
 
 REGIONS_TABLE = Table(
@@ -408,6 +433,7 @@ TABLES = (
     USER_COUNTS,
     READINGS_TABLE,
     STAGES_TABLE,
+    GROUPS_TABLE,
     ROLLOUTS,
     REGIONS_TABLE,
     ORIENTATIONS_TABLE,
