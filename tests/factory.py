@@ -116,7 +116,8 @@ def make_dataset(folder, **tables):
     Each table is a list of tuples in the schema's column order. Rows may leave out the German
     columns (``event_de``, ``evidence_de``, ``label_de``, ``product_de``): then each is made from
     the English column before it (see ``GERMAN``). Rollouts rows may leave out ``date_precision``
-    (then "day"); stages rows may leave out ``readings`` (then every reading of BASE). Unless given, ``products`` lists each product of the rollouts (stage 3 products
+    (then "day"); stages rows may leave out ``readings`` (then every reading of BASE); user_counts
+    and regions rows may leave out ``figure_kind`` (then "company_reported"). Unless given, ``products`` lists each product of the rollouts (stage 3 products
     as in-app ads, the others as business tools), and ``metrics`` adds each regional metric
     missing from BASE, in the row's unit.
     """
@@ -124,6 +125,8 @@ def make_dataset(folder, **tables):
     tables = {**BASE, **tables}
     tables["rollouts"] = [_rollout(row) for row in tables["rollouts"]]
     tables["stages"] = [_stage(row) for row in tables["stages"]]
+    for name in ("user_counts", "regions"):
+        tables[name] = [_with_kind(name, row) for row in tables[name]]
     tables.setdefault("products", _products(tables["rollouts"]))
     if "metrics" not in tables or tables["metrics"] is BASE["metrics"]:
         tables["metrics"] = _metrics(tables["regions"])
@@ -163,6 +166,15 @@ def _stage(row):
     """A stages row with ``readings`` (every reading where left out)."""
     columns = [c for c in TABLES_BY_NAME["stages"].columns if c not in GERMAN]
     return row if len(row) >= len(columns) else (*row[:2], ALL_READINGS, *row[2:])
+
+
+def _with_kind(name, row):
+    """A user_counts or regions row with ``figure_kind`` ("company_reported" where left out)."""
+    columns = [c for c in TABLES_BY_NAME[name].columns if c not in GERMAN]
+    if len(row) == len(columns):
+        return row
+    at = columns.index("figure_kind")
+    return (*row[:at], "company_reported", *row[at:])
 
 
 def _rollout(row):

@@ -1,6 +1,7 @@
 """The words a client reads: one sentence per section in HTML and Markdown, and no hindsight."""
 
 import re
+from dataclasses import replace
 
 import jinja2
 import pandas as pd
@@ -117,6 +118,18 @@ def test_region_and_peers_sentences():
     peers = str(md_words().peers(facts.PeerPosition("Instagram", 3.1, 1, 8)))
     assert peers.startswith("Instagram took 3.1 years from launch to its first paid tools for businesses, "
                             "the fastest of the 8 platforms")
+
+
+@pytest.mark.parametrize("kind, english, german", [
+    ("company_reported", "<td>users</td>", "<td>users</td>"),
+    ("third_party_estimate", "<td>users (estimate)</td>", "<td>users (Schätzung)</td>"),
+    ("survey", "<td>users (survey)</td>", "<td>users (Umfrage)</td>"),
+])
+def test_a_regional_figure_says_whether_it_is_an_estimate_or_a_survey(kind, english, german):
+    found = replace(figure(40, "users", "2015-12-31", 3.5), kind=kind)
+    region = facts.Region("Europe", (), (), (facts.RegionalFigure("Germany", "WhatsApp", found),))
+    assert english in str(html_words().region("WhatsApp", region))
+    assert german in str(words.Words(words.Html(words.Citations()), "2019-06-30", "de").region("WhatsApp", region))
 
 
 def test_a_name_ending_in_s_takes_an_apostrophe_only():

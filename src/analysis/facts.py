@@ -35,6 +35,7 @@ class Figure:
     source_id: str
     age_years: float  # on the briefing's date
     metric: str = ""  # its name in metrics.csv: "mau"
+    kind: str = "company_reported"  # or third_party_estimate, survey
 
     @property
     def stale(self) -> bool:
@@ -495,8 +496,8 @@ def _regional_figures(names: Names, platform: str, region_name, as_of) -> tuple[
     result = []
     for r in newest.sort_values(["region", "country", "metric"]).itertuples():
         place = names.country(r.country) if pd.notna(r.country) else names.region(str(r.region))
-        figure = _figure(names, r.value, r.metric, pd.Timestamp(year=int(r.year), month=12, day=31), r.source_id,
-                         as_of)
+        figure = replace(_figure(names, r.value, r.metric, pd.Timestamp(year=int(r.year), month=12, day=31),
+                                 r.source_id, as_of), kind=str(r.figure_kind))
         result.append(RegionalFigure(place, None if pd.isna(r.platform) else str(r.platform), figure))
     return tuple(result)
 

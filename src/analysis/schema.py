@@ -114,6 +114,13 @@ def _note() -> Field:
     )
 
 
+def _figure_kind() -> Field:
+    return Field("figure_kind", "string", "company_reported (the company's own figure, also when a copy or a "
+                                          "report passes it on), third_party_estimate (an analyst's, tracker's or "
+                                          "government's figure) or survey (a study asking people or firms).",
+                 categories=FIGURE_KINDS)
+
+
 def _date(name: str, description: str, required: bool = True) -> Field:
     return Field(name, "date", description, required=required, minimum=FIRST_DATE, not_future=True)
 
@@ -229,6 +236,7 @@ USER_COUNTS = Table(
         Field("metric", "string", "mau = monthly active, dau = daily active, registered = accounts.",
               categories=METRICS, references=("metrics", "metric")),
         Field("users_millions", "number", "Users in millions.", minimum=0.001, maximum=MAX_MILLIONS),
+        _figure_kind(),
         _source_id(),
         _note(),
     ),
@@ -348,6 +356,7 @@ REGIONS_TABLE = Table(
               maximum=max(UNIT_MAXIMA.values()), maximum_by=("unit", tuple(UNIT_MAXIMA.items()))),
         Field("unit", "string", "millions, percent or usd_billions.", categories=UNITS),
         _year("The year the figure refers to."),
+        _figure_kind(),
         _source_id(),
         _note(),
     ),
@@ -414,9 +423,7 @@ REVENUE_TABLE = Table(
               categories=REVENUE_ITEMS),
         Field("value", "number", "The figure as published.", minimum=0, maximum=10_000_000),
         Field("unit", "string", "usd_millions.", categories=REVENUE_UNITS),
-        Field("figure_kind", "string", "company_reported (the company's own figure, also when a copy or a "
-                                       "report passes it on), third_party_estimate or survey.",
-              categories=FIGURE_KINDS),
+        _figure_kind(),
         _source_id(),
         _note(),
     ),

@@ -215,7 +215,8 @@ class Words:
         if not f.figures:
             return intro + self.m.paragraph(self.s.no_figures(platform, f.region, self.as_of))
         figures = sorted(f.figures, key=lambda r: r.place != highlight)  # stable: the rest keep their order
-        rows = [(r.place, r.platform or self.label("messaging_apps"), r.figure.label,
+        rows = [(r.place, r.platform or self.label("messaging_apps"),
+                 r.figure.label + ("" if r.figure.kind == "company_reported" else f" ({self.label('figure:' + r.figure.kind)})"),
                  amount(r.figure.value, r.figure.unit, self.lang), self.s.figure_year(r.figure),
                  self.m.cite([r.figure.source_id])) for r in figures]
         return intro + self.m.table(self.headers("place", "platform", "measure", "value", "year", "source"), rows,
