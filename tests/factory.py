@@ -28,6 +28,7 @@ BASE = {
         ("mau", "monthly active users", "millions", "users", "Monthly active users."),
         ("dau", "daily active users", "millions", "users", "Daily active users."),
         ("registered", "registered accounts", "millions", "users", "Accounts."),
+        ("dap", "daily active people", "millions", "users", "People across a company's apps on an average day."),
         ("users", "users", "millions", "users", "Users in a place."),
         ("smb_say_helps_grow", "share of small businesses saying it helps them grow", "percent", "business",
          "Small businesses saying so."),
@@ -89,6 +90,10 @@ BASE = {
     "orientations": [
         ("Europe", "", "WhatsApp", "B2C", "2019", "src-b", ""),
         ("Latin America", "", "WhatsApp", "B2B", "2019", "src-b", ""),
+    ],
+    "family_counts": [
+        ("Meta", "2018-06-01", "dap", "1800", "company_reported", "src-b", ""),
+        ("Meta", "2019-06-01", "dap", "2000", "company_reported", "src-b", ""),
     ],
     "releases": [
         ("Meta", "2018-Q4", "2019-01-30", "src-b", ""),

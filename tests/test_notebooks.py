@@ -331,6 +331,10 @@ def _user_growth(shown, p, ds):
     as_of = _as_of(p, ds)
     text = shown.markdown("narrative.growth_summaries(")
     assert text == narrative.growth_summaries(ds, p["platforms"], as_of)
+    family = shown.markdown("narrative.family_summary(")
+    assert family == narrative.family_summary(ds, "Meta", as_of, p.get("lang", "en"))
+    known = ds.family_counts[ds.family_counts["date"] <= as_of]
+    assert ("Meta counted" in family) == (len(known) > 0)  # 2016 knows nothing of 2023
     mau = ds.user_counts[ds.user_counts["metric"] == "mau"]
     for platform in p["platforms"]:
         figures = mau[(mau["platform"] == platform) & (mau["date"] <= as_of)].sort_values("date")

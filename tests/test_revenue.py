@@ -119,13 +119,15 @@ def test_money_in_words_english_and_german(mini):
     english = str(words.Words(words.Html(words.Citations()), "2020-01-01").money(found))
     assert english == (
         "<p>In Q4 2019, reported on 1 Jan 2020, Meta earned <strong>$240 million</strong> from advertising, "
-        '20 % more than a year earlier<sup class="cite">[1, 2]</sup>. Users in what Meta reports as “Rest of World” '
-        "brought <strong>$80 million</strong>, 33 % of it, 60 % more than a year earlier"
-        "<sup class=\"cite\">[1, 2]</sup>. Meta's “Rest of World” also holds Asia-Pacific. Its revenue outside "
+        '20 % more than a year earlier<sup class="cite">[1, 2]</sup>. Users in what Meta reports as '
+        "“Rest of World” brought <strong>$80 million</strong>, 33 % of it, 60 % more than a year earlier"
+        "<sup class=\"cite\">[1, 2]</sup>. Meta's “Rest of World” also holds Asia-Pacific. Its revenue "
+        "outside "
         'advertising was $10 million in Q4 2019<sup class="cite">[1]</sup>.</p>')
     german = facts.money(mini, "Meta", "2020-01-01", "Latin America", "de")
     text = str(words.Words(words.Html(words.Citations()), "2020-01-01", "de").money(german))
-    assert "Im 4. Quartal 2019, gemeldet am 1. Januar 2020, erzielte Meta <strong>240\xa0Mio. US-Dollar</strong>" in text
+    assert ("Im 4. Quartal 2019, gemeldet am 1. Januar 2020, erzielte Meta <strong>240\xa0Mio. US-Dollar</strong>"
+            in text)
     assert "„Übrige Welt“ umfasst bei Meta auch Asien-Pazifik." in text
     assert str(words.Words(words.Html(words.Citations()), "2020-01-01").money(None)) == ""
 
@@ -181,3 +183,29 @@ def test_a_briefing_on_a_meta_app_shows_the_money_and_a_peer_briefing_does_not(m
     assert b.chart_spec("money")[2] == ("Meta", pd.Timestamp("2020-01-01"), "Rest of World", "en")
     early = Briefing(mini, "Messenger", None, "2018-12-31", cache=ChartCache())
     assert early.money() == Markup() and early.chart_spec("money") is None and early.money_heading() == ""
+
+
+# --- people across a company's apps (family_counts.csv) ----------------------------------------
+
+
+def test_family_gives_the_newest_daily_people_and_the_change_on_a_year_earlier(mini):
+    found = facts.family(mini, "Meta", "2020-01-01")
+    assert (found.figure.value, found.figure.date, found.figure.label) == (2000, pd.Timestamp("2019-06-01"),
+                                                                           "daily active people")
+    assert found.change == pytest.approx(2000 / 1800 - 1) and found.source_ids == ("src-b",)
+    assert facts.family(mini, "Meta", "2018-12-31").change is None
+    assert facts.family(mini, "Meta", "2018-05-31") is None
+    assert facts.family(mini, "Telegram", "2020-01-01") is None
+
+
+def test_family_in_words_and_in_a_briefing_on_a_meta_app_only(mini):
+    found = facts.family(mini, "Meta", "2020-01-01")
+    english = str(words.Words(words.Md(words.Citations()), "2020-01-01").family(found))
+    assert english == ("Meta counted **2 billion daily active people** across all its apps (1 Jun 2019), "
+                       "11 % more than a year earlier [1].\n\n")
+    in_german = facts.family(mini, "Meta", "2020-01-01", "de")
+    german = str(words.Words(words.Md(words.Citations()), "2020-01-01", "de").family(in_german))
+    assert german.startswith("Meta zählte über alle seine Apps hinweg **2\xa0Mrd. daily active people** "  # its label
+                             "(1. Juni 2019), 11 % mehr als ein Jahr zuvor")
+    assert "Meta counted" in str(Briefing(mini, "Messenger", None, "2020-01-01", cache=ChartCache()).users())
+    assert "counted" not in str(Briefing(mini, "Telegram", None, "2020-01-01", cache=ChartCache()).users())

@@ -468,7 +468,7 @@ def revenue_by_geography(data, *, company: str | None = None, as_of=None, highli
     company : str, optional
         With a Dataset: the company (default: the first in revenue.csv).
     as_of : date, optional
-        With a Dataset: only quarters whose results were out by this day.
+        With a Dataset: only the figures known on this day (see ``revenue.revenue``).
     highlight : str, optional
         A geography drawn in full colour, the others faded.
     sources : Dataset, optional

@@ -59,6 +59,7 @@ class Dataset:
     platforms: pd.DataFrame
     products: pd.DataFrame
     user_counts: pd.DataFrame
+    family_counts: pd.DataFrame
     readings: pd.DataFrame
     stages: pd.DataFrame
     groups: pd.DataFrame

@@ -164,6 +164,16 @@ class Region:
 
 
 @dataclass(frozen=True)
+class Family:
+    """People across all of a company's apps on its newest figure by the date."""
+
+    company: str
+    figure: Figure
+    change: float | None  # against the figure of about a year earlier; None where there is none
+    source_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Amount:
     """A revenue figure of one quarter, with its change on the same quarter a year earlier."""
 
@@ -278,6 +288,24 @@ def standing(ds: Dataset, platform: str, as_of, lang: str = "en", reading: str |
     return Standing(platform, int(current["stage"]), names.stage(current["stage"]), current["started"],
                     current["days_in_stage"] / 365.25, entries, names.text(rule, "name"),
                     names.text(rule, "stage3_rule"))
+
+
+def family(ds: Dataset, company: str, as_of, lang: str = "en") -> Family | None:
+    """The company's newest count of daily active people across its apps by ``as_of``, and its change
+    on the figure of about a year earlier (11 to 13 months); None where it has none by then."""
+    as_of = pd.Timestamp(as_of)
+    table = ds.family_counts
+    mine = table[(table["company"] == company) & (table["metric"] == "dap") & (table["date"] <= as_of)]
+    if mine.empty:
+        return None
+    mine = mine.sort_values("date")
+    latest = mine.iloc[-1]
+    gap = (latest["date"] - mine["date"]).dt.days
+    earlier = mine[gap.between(335, 395)]
+    change = float(latest["users_millions"] / earlier["users_millions"].iloc[-1] - 1) if len(earlier) else None
+    cited = (latest["source_id"], *earlier["source_id"].iloc[-1:])
+    return Family(company, _figure(Names(ds, lang), latest["users_millions"], "dap", latest["date"],
+                                   latest["source_id"], as_of), change, tuple(dict.fromkeys(cited)))
 
 
 def users(ds: Dataset, platform: str, as_of, lang: str = "en") -> Users:

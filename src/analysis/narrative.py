@@ -108,6 +108,16 @@ def region_summary(ds: Dataset, region: str, as_of=None, lang: str = "en") -> st
     return _told(ds, when, lang, lambda text: text.region_overview(facts.region_overview(ds, region, when, lang)))
 
 
+def family_summary(ds: Dataset, company: str = "Meta", as_of=None, lang: str = "en") -> str:
+    """The company's newest count of people across all its apps by ``as_of``, with its change and
+    sources: the briefing's words, in Markdown, in ``lang``."""
+    when = _date(ds, as_of)
+    found = facts.family(ds, company, when, lang)
+    if found is None:
+        return label("no_family", lang, company=company, date=format_date(when, lang=lang))
+    return _told(ds, when, lang, lambda text: text.family(found))
+
+
 def money_summary(ds: Dataset, region: str | None = None, as_of=None, lang: str = "en", company: str = "Meta") -> str:
     """Where the company's advertising money came from in the newest quarter known on ``as_of``, the
     region's part of its reporting first, with sources: the briefing's words, in Markdown, in ``lang``."""

@@ -29,6 +29,7 @@ WORLDWIDE = "Worldwide"
 MULTIPLE_REGIONS = "Multiple regions"
 ROLLOUT_REGIONS = (WORLDWIDE, *REGIONS, MULTIPLE_REGIONS)
 METRICS = ("mau", "dau", "registered")
+FAMILY_METRICS = ("dap", "map")  # daily and monthly active people across a company's apps
 EVENT_KINDS = ("announcement", "test", "launch", "expansion", "shelved")
 DATE_PRECISIONS = ("day", "month")
 PRODUCT_KINDS = ("in_app_ads", "paid_messaging", "paid_business_tools", "click_to_chat_ads",
@@ -256,6 +257,22 @@ def _rule(stage: int, lang: str = "") -> Field:
                  + (" in German." if lang else "."))
 
 
+FAMILY_COUNTS = Table(
+    "family_counts",
+    "People across all of a company's apps, counted once, as the company announced them: one figure per row.",
+    (
+        Field("company", "string", "The company: 'Meta'."),
+        _date("date", "When the figure was announced."),
+        Field("metric", "string", "dap = daily active people, map = monthly active people.",
+              categories=FAMILY_METRICS, references=("metrics", "metric")),
+        Field("users_millions", "number", "People in millions.", minimum=0.001, maximum=MAX_MILLIONS),
+        _figure_kind(),
+        _source_id(),
+        _note(),
+    ),
+    primary_key=("company", "date", "metric"),
+)
+
 READINGS_TABLE = Table(
     "readings",
     "The stated rules by which a platform's stage entries are called: one row per reading.",
@@ -438,6 +455,7 @@ TABLES = (
     PLATFORMS_TABLE,
     PRODUCTS_TABLE,
     USER_COUNTS,
+    FAMILY_COUNTS,
     READINGS_TABLE,
     STAGES_TABLE,
     GROUPS_TABLE,

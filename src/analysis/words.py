@@ -215,17 +215,24 @@ class Words:
         if not f.figures:
             return intro + self.m.paragraph(self.s.no_figures(platform, f.region, self.as_of))
         figures = sorted(f.figures, key=lambda r: r.place != highlight)  # stable: the rest keep their order
-        rows = [(r.place, r.platform or self.label("messaging_apps"),
-                 r.figure.label + ("" if r.figure.kind == "company_reported" else f" ({self.label('figure:' + r.figure.kind)})"),
+        rows = [(r.place, r.platform or self.label("messaging_apps"), self._measure(r.figure),
                  amount(r.figure.value, r.figure.unit, self.lang), self.s.figure_year(r.figure),
                  self.m.cite([r.figure.source_id])) for r in figures]
         return intro + self.m.table(self.headers("place", "platform", "measure", "value", "year", "source"), rows,
                                     css="figures", row_css=["in-region" if r.place == highlight else ""
                                                             for r in figures])
 
+    def family(self, f: facts.Family | None) -> Markup:
+        """People across all of the owner's apps; nothing where unknown."""
+        return self.m.paragraph(self.s.family(f)) if f is not None else Markup()
+
     def money(self, f: facts.Money | None) -> Markup:
         """Where the owner's advertising money came from in the newest quarter; nothing where unknown."""
         return self.m.paragraph(self.s.money(f)) if f is not None else Markup()
+
+    def _measure(self, f: facts.Figure) -> str:
+        """What a figure counts, with '(estimate)' or '(survey)' where the company did not report it."""
+        return f.label if f.kind == "company_reported" else f"{f.label} ({self.label('figure:' + f.kind)})"
 
     def no_country_users(self, platform: str) -> Markup:
         return self.m.paragraph(self.s.no_country_users(platform, self.as_of))

@@ -96,8 +96,8 @@ def main(argv=None) -> int:
             if option in getattr(args, "given_options", ()):
                 raise BriefingParameterError(f"--{option.replace('_', '-')} works with --all only")
         page = render_briefing(args.platform, args.region, args.as_of, args.lang or "en", out=args.out,
-                               country=args.country, reading=args.reading, data=data, ds=ds, timeout=args.timeout, pdf=args.pdf,
-                               pptx=args.pptx)
+                               country=args.country, reading=args.reading, data=data, ds=ds, timeout=args.timeout,
+                               pdf=args.pdf, pptx=args.pptx)
         print(page)
         for wanted, suffix in ((args.pdf, ".pdf"), (args.pptx, ".pptx")):
             if wanted:

@@ -135,7 +135,9 @@ class Briefing:
 
     def users(self) -> str:
         """The newest user figure by the date, its age, and growth over at least a year."""
-        return self.words.users(facts.users(self.ds, self.platform, self.as_of, self.lang))
+        owner = str(self.ds.platforms.set_index("platform").loc[self.platform, "owner"])
+        return (self.words.users(facts.users(self.ds, self.platform, self.as_of, self.lang))
+                + self.words.family(facts.family(self.ds, owner, self.as_of, self.lang)))
 
     def plot_users(self) -> Chart:
         """The platform's user line beside Meta's apps (the non-peers in platforms.csv), up to the date."""
