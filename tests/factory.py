@@ -122,7 +122,7 @@ def make_dataset(folder, **tables):
     columns (``event_de``, ``evidence_de``, ``label_de``, ``product_de``): then each is made from
     the English column before it (see ``GERMAN``). Rollouts rows may leave out ``date_precision``
     (then "day"); stages rows may leave out ``readings`` (then every reading of BASE); user_counts
-    and regions rows may leave out ``figure_kind`` (then "company_reported"). Unless given, ``products`` lists each product of the rollouts (stage 3 products
+    and regions rows may leave out ``figure_kind`` (then "company_reported"), sources rows ``accessed``. Unless given, ``products`` lists each product of the rollouts (stage 3 products
     as in-app ads, the others as business tools), and ``metrics`` adds each regional metric
     missing from BASE, in the row's unit.
     """
@@ -130,6 +130,7 @@ def make_dataset(folder, **tables):
     tables = {**BASE, **tables}
     tables["rollouts"] = [_rollout(row) for row in tables["rollouts"]]
     tables["stages"] = [_stage(row) for row in tables["stages"]]
+    tables["sources"] = [_source(row) for row in tables["sources"]]
     for name in ("user_counts", "regions"):
         tables[name] = [_with_kind(name, row) for row in tables[name]]
     tables.setdefault("products", _products(tables["rollouts"]))
@@ -171,6 +172,15 @@ def _stage(row):
     """A stages row with ``readings`` (every reading where left out)."""
     columns = [c for c in TABLES_BY_NAME["stages"].columns if c not in GERMAN]
     return row if len(row) >= len(columns) else (*row[:2], ALL_READINGS, *row[2:])
+
+
+ACCESSED = "2026-11-21"  # the day a miniature source was read, where a row leaves it out
+
+
+def _source(row):
+    """A sources row with ``accessed`` (``ACCESSED`` where left out)."""
+    columns = TABLES_BY_NAME["sources"].columns
+    return row if len(row) == len(columns) else (*row[:-1], ACCESSED, row[-1])
 
 
 def _with_kind(name, row):

@@ -321,6 +321,9 @@ DEFECTS = {
                                             "says when nothing left out was reached"),
     "a day reached before the event": (
         set_cell("rollouts", "excluded_until", "2025-01-01", excluded="DE AT CH"), "is not after the event"),
+    "a source read before it was published": (set_cell("sources", "accessed", "2001-01-01", row=2),
+                                               "is before the source was published"),
+    "a source without the day it was read": (set_cell("sources", "accessed", "", row=3), "value is missing"),
     "two default readings": (set_cell("readings", "default", "true", reading="in_app_ads"),
                              "2 readings are marked default"),
     "no default reading": (set_cell("readings", "default", "false", reading="paid_tools"),

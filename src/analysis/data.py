@@ -166,6 +166,7 @@ def load(path: str | Path | None = None) -> Dataset:
     _check_units(raws)
     _check_revenue(raws)
     _check_exclusions(raws)
+    _check_read_after_published(raws["sources"], typed["sources"])
     dataset = Dataset(path=folder, checksum=checksum, **typed)
     _VALIDATED.clear()  # keep only the newest: enough for a kernel that renders many briefings
     _VALIDATED[checksum] = dataset
@@ -544,6 +545,12 @@ def _check_revenue(raws: dict[str, _RawTable]):
                for c, g in zip(revenue.frame["company"], revenue.frame["geography"])]
     revenue.fail_first(unknown, "geography", lambda v: f"unknown geography {v!r} for the row's company",
                        "'Worldwide' or a geography of the company in geographies.csv")
+
+
+def _check_read_after_published(raw: _RawTable, sources: pd.DataFrame):
+    early = (sources["accessed"] < sources["published"]).fillna(False).to_numpy()
+    raw.fail_first(early, "accessed", lambda v: f"{v} is before the source was published",
+                   "the day the page was read, on or after its 'published' date")
 
 
 def _check_exclusions(raws: dict[str, _RawTable]):

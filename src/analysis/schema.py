@@ -166,6 +166,7 @@ SOURCES = Table(
               pattern_meaning="an http(s) URL with a host, such as https://example.org/page"),
         Field("language", "string", "ISO 639-1 language code.", pattern=LANGUAGE,
               pattern_meaning="a two-letter ISO 639-1 code such as 'en'"),
+        _date("accessed", "The day the page was read for this dataset (the day its row was added)."),
         _note(),
     ),
     primary_key=("source_id",),
