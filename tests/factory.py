@@ -9,7 +9,7 @@ import nbformat
 
 import analysis
 from analysis.briefing import cli, run
-from analysis.schema import DATE_PRECISIONS, TABLES_BY_NAME
+from analysis.schema import DATE_KINDS, DATE_PRECISIONS, TABLES_BY_NAME
 
 BASE = {
     "countries": [
@@ -121,7 +121,8 @@ def make_dataset(folder, **tables):
     Each table is a list of tuples in the schema's column order. Rows may leave out the German
     columns (``event_de``, ``evidence_de``, ``label_de``, ``product_de``): then each is made from
     the English column before it (see ``GERMAN``). Rollouts rows may leave out ``date_precision``
-    (then "day"); stages rows may leave out ``readings`` (then every reading of BASE); user_counts
+    (then "day") and ``date_kind`` (then "announced", or "month" for a month); stages rows may leave
+    out ``readings`` (then every reading of BASE) and ``date_kind`` (then "announced"); user_counts
     and regions rows may leave out ``figure_kind`` (then "company_reported"), sources rows ``accessed``. Unless given, ``products`` lists each product of the rollouts (stage 3 products
     as in-app ads, the others as business tools), and ``metrics`` adds each regional metric
     missing from BASE, in the row's unit.
@@ -169,9 +170,11 @@ ALL_READINGS = " ".join(row[0] for row in BASE["readings"])
 
 
 def _stage(row):
-    """A stages row with ``readings`` (every reading where left out)."""
+    """A stages row with ``readings`` (every reading where left out) and ``date_kind`` ("announced")."""
     columns = [c for c in TABLES_BY_NAME["stages"].columns if c not in GERMAN]
-    return row if len(row) >= len(columns) else (*row[:2], ALL_READINGS, *row[2:])
+    if len(row) < len(columns) - 1:
+        row = (*row[:2], ALL_READINGS, *row[2:])
+    return row if len(row) >= len(columns) else (*row[:4], "announced", *row[4:])
 
 
 ACCESSED = "2026-11-21"  # the day a miniature source was read, where a row leaves it out
@@ -199,6 +202,8 @@ def _rollout(row):
     if len(row) == len(columns):
         return row
     row = row if row[1] in DATE_PRECISIONS else (row[0], "day", *row[1:])
+    if row[2] not in DATE_KINDS:
+        row = (*row[:2], "month" if row[1] == "month" else "announced", *row[2:])
     english = [c for c in columns if c not in GERMAN]
     if len(row) == len(english) - 2:
         row = (*row[:-2], "", "", *row[-2:])

@@ -324,6 +324,8 @@ DEFECTS = {
     "a source read before it was published": (set_cell("sources", "accessed", "2001-01-01", row=2),
                                                "is before the source was published"),
     "a source without the day it was read": (set_cell("sources", "accessed", "", row=3), "value is missing"),
+    "a month-only kind for a day": (set_cell("rollouts", "date_kind", "month", row=2), "does not fit"),
+    "an unknown kind of date": (set_cell("stages", "date_kind", "rumoured", row=2), "unknown date_kind"),
     "two default readings": (set_cell("readings", "default", "true", reading="in_app_ads"),
                              "2 readings are marked default"),
     "no default reading": (set_cell("readings", "default", "false", reading="paid_tools"),

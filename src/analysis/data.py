@@ -167,6 +167,7 @@ def load(path: str | Path | None = None) -> Dataset:
     _check_revenue(raws)
     _check_exclusions(raws)
     _check_read_after_published(raws["sources"], typed["sources"])
+    _check_month_dates(raws["rollouts"])
     dataset = Dataset(path=folder, checksum=checksum, **typed)
     _VALIDATED.clear()  # keep only the newest: enough for a kernel that renders many briefings
     _VALIDATED[checksum] = dataset
@@ -545,6 +546,14 @@ def _check_revenue(raws: dict[str, _RawTable]):
                for c, g in zip(revenue.frame["company"], revenue.frame["geography"])]
     revenue.fail_first(unknown, "geography", lambda v: f"unknown geography {v!r} for the row's company",
                        "'Worldwide' or a geography of the company in geographies.csv")
+
+
+def _check_month_dates(raw: _RawTable):
+    """An event's date is of kind 'month' exactly when only its month is known."""
+    month_kind, month_precision = raw.frame["date_kind"] == "month", raw.frame["date_precision"] == "month"
+    raw.fail_first((month_kind != month_precision).to_numpy(), "date_kind",
+                   lambda v: f"{v!r} does not fit the row's date_precision",
+                   "'month' where date_precision is month, and only there")
 
 
 def _check_read_after_published(raw: _RawTable, sources: pd.DataFrame):

@@ -32,6 +32,7 @@ METRICS = ("mau", "dau", "registered")
 FAMILY_METRICS = ("dap", "map")  # daily and monthly active people across a company's apps
 EVENT_KINDS = ("announcement", "test", "launch", "expansion", "shelved")
 DATE_PRECISIONS = ("day", "month")
+DATE_KINDS = ("announced", "effective", "reported", "month")
 PRODUCT_KINDS = ("in_app_ads", "paid_messaging", "paid_business_tools", "click_to_chat_ads",
                  "business_tools", "other")
 METRIC_TOPICS = ("users", "reach", "business")
@@ -113,6 +114,14 @@ def _note() -> Field:
     return Field(
         "note", "string", "Remarks: how a figure was read, or what another source said.", required=False
     )
+
+
+def _date_kind() -> Field:
+    return Field("date_kind", "string", "What the date is: announced (the day the company, or the authority "
+                                        "acting, announced it), effective (the day it took effect, where no "
+                                        "announcement of that day is known), reported (a news report's day, "
+                                        "where neither is known) or month (only the month is known).",
+                 categories=DATE_KINDS)
 
 
 def _figure_kind() -> Field:
@@ -302,6 +311,7 @@ STAGES_TABLE = Table(
               pattern=SNAKE_CASE_LIST, list_of=("readings", "reading"),
               pattern_meaning="reading names separated by single spaces, such as 'paid_tools in_app_ads'"),
         _date("started", "Date of the first event of the stage."),
+        _date_kind(),
         Field("evidence", "string", "What happened: a sentence about the entry itself, then any later "
                                     "events in sentences of their own (a briefing drops those after its date)."),
         Field("evidence_de", "string",
@@ -319,6 +329,7 @@ ROLLOUTS = Table(
         _date("date", "When it happened or was announced; the 1st of the month for a month-only date."),
         Field("date_precision", "string", "day, or month where the source gives only the month.",
               categories=DATE_PRECISIONS),
+        _date_kind(),
         _platform(),
         Field("event", "string", "What happened, in a few words."),
         Field("event_de", "string", "What happened, in a few words, in German."),
