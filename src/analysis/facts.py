@@ -194,7 +194,7 @@ class Money:
     geography: str | None  # the company's own geography holding the briefing's region, in the language
     shared_with: tuple[str, ...]  # the other regions of that geography, in the language
     in_geography: Amount | None
-    other: Amount | None  # revenue outside advertising in the same quarter
+    other: Amount | None  # revenue outside advertising, in its own newest quarter known (other_quarter)
     other_quarter: str | None
 
 
