@@ -15,7 +15,7 @@ BASE = {
     "countries": [
         ("AU", "Australia", "Asia-Pacific"),
         ("TH", "Thailand", "Asia-Pacific"),
-        ("US", "United States", "North America"),
+        ("US", "United States", "true", "North America"),
         ("BR", "Brazil", "Latin America"),
         ("IN", "India", "Asia-Pacific"),
         ("DE", "Germany", "Europe"),
@@ -123,7 +123,8 @@ def make_dataset(folder, **tables):
     the English column before it (see ``GERMAN``). Rollouts rows may leave out ``date_precision``
     (then "day") and ``date_kind`` (then "announced", or "month" for a month); stages rows may leave
     out ``readings`` (then every reading of BASE) and ``date_kind`` (then "announced"); user_counts
-    and regions rows may leave out ``figure_kind`` (then "company_reported"), sources rows ``accessed``. Unless given, ``products`` lists each product of the rollouts (stage 3 products
+    and regions rows may leave out ``figure_kind`` (then "company_reported"), sources rows ``accessed``,
+    countries rows ``the`` (then "false"). Unless given, ``products`` lists each product of the rollouts (stage 3 products
     as in-app ads, the others as business tools), and ``metrics`` adds each regional metric
     missing from BASE, in the row's unit.
     """
@@ -132,6 +133,7 @@ def make_dataset(folder, **tables):
     tables["rollouts"] = [_rollout(row) for row in tables["rollouts"]]
     tables["stages"] = [_stage(row) for row in tables["stages"]]
     tables["sources"] = [_source(row) for row in tables["sources"]]
+    tables["countries"] = [row if len(row) == 4 else (*row[:2], "false", row[2]) for row in tables["countries"]]
     for name in ("user_counts", "regions"):
         tables[name] = [_with_kind(name, row) for row in tables[name]]
     tables.setdefault("products", _products(tables["rollouts"]))

@@ -230,6 +230,7 @@ class Names:
         column = "product" if lang == "en" else f"product_{lang}"
         self._products = {(str(r.platform), r.product): getattr(r, column) for r in ds.products.itertuples()}
         self._metrics = ds.metrics.set_index("metric")
+        self._with_the = set(ds.countries.loc[ds.countries["the"], "country"]) if lang == "en" else set()
 
     def text(self, row, column: str) -> str:
         """A row's text (``event``, ``evidence``) in the language."""
@@ -252,6 +253,13 @@ class Names:
         if where in (WORLDWIDE, MULTIPLE_REGIONS):
             return None
         return self.region(where) if where in REGIONS else ", ".join(self.country(c) for c in where.split(" "))
+
+    def in_text(self, where: str) -> str:
+        """A region or country as a sentence names it: 'the Middle East & Africa', 'the United States'
+        (English puts 'the' before some names; German sentences are built without a preposition)."""
+        if where in REGIONS:
+            return labels.region_in_text(where, self.lang)
+        return ("the " if where in self._with_the else "") + self.country(where)
 
     def metric(self, metric: str) -> str:
         """A metric's label: 'monthly active users'."""
@@ -377,7 +385,7 @@ def region_overview(ds: Dataset, region_name: str, as_of, lang: str = "en") -> R
     stated = stated[(stated["region"] == region_name) & (stated["year"] <= as_of.year)]
     orientations = tuple(Orientation(str(r.platform), str(r.orientation), int(r.year), r.source_id)
                          for r in stated.itertuples())
-    return Region(names.region(region_name), first_local, orientations, ())
+    return Region(names.in_text(region_name), first_local, orientations, ())
 
 
 def region(ds: Dataset, platform: str, as_of, region_name=None, lang: str = "en") -> Region:
@@ -403,8 +411,8 @@ def money(ds: Dataset, company: str, as_of, region=None, lang: str = "en") -> Mo
     quarter = worldwide["period"].iloc[-1]
     geography = revenue.geography_of(ds, region, company) if region else None
     names = dict(zip(ds.geographies["geography"], ds.geographies["geography" if lang == "en" else "geography_de"]))
-    others = (tuple(labels.region_name(r, lang) for r in revenue.regions_in(ds, geography, company) if r != region)
-              if geography else ())
+    others = (tuple(labels.region_in_text(r, lang) for r in revenue.regions_in(ds, geography, company)
+                    if r != region) if geography else ())
     other = revenue.revenue(ds, "other_revenue", company, as_of)
     return Money(company, quarter, worldwide["reported"].iloc[-1], _amount(ads, quarter, WORLDWIDE),
                  names.get(geography), others, _amount(ads, quarter, geography) if geography else None,

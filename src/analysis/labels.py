@@ -28,6 +28,11 @@ def region_name(region: str, lang: str = "en") -> str:
     return label(f"region:{region}", lang)
 
 
+def region_in_text(region: str, lang: str = "en") -> str:
+    """A region's name inside a sentence: 'the Middle East & Africa' (English needs the article there)."""
+    return label(f"in_text:{region}", lang) if f"in_text:{region}" in _labels() else region_name(region, lang)
+
+
 def stage_name(stage: int, lang: str = "en") -> str:
     """'Paid tools for businesses' in ``lang``."""
     return label(f"stage:{int(stage)}", lang)

@@ -156,6 +156,7 @@ COUNTRIES = Table(
         Field("country", "string", "ISO 3166-1 alpha-2 code.", pattern=COUNTRY_CODE,
               pattern_meaning="an ISO 3166-1 alpha-2 code such as 'BR'", format="country"),
         Field("name", "string", "English short name."),
+        Field("the", "boolean", "True where an English sentence puts 'the' before the name: 'in the United States'."),
         Field("region", "string", "The region this project groups the country into.", categories=REGIONS),
     ),
     primary_key=("country",),

@@ -20,7 +20,7 @@ from .labels import label, stage_name
 
 def title(platform: str, place: str | None, as_of, lang: str = "en") -> str:
     """'WhatsApp in Latin America: monetization briefing, 28 Jan 2026' (or in German); ``place`` is the
-    name of the region or country in focus, in ``lang``, or None."""
+    region or country in focus as a sentence names it, in ``lang`` ('the United States'), or None."""
     focus = label("title_focus", lang, place=place) if place else ""
     return f"{label('title', lang, platform=platform, focus=focus)}, {when(as_of, lang=lang)}"
 

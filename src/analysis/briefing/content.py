@@ -42,7 +42,9 @@ class Briefing:
 
     @property
     def title(self) -> str:
-        return words.title(self.platform, self.place if self.region else None, self.as_of, self.lang)
+        focus = self.country or self.region
+        return words.title(self.platform, facts.Names(self.ds, self.lang).in_text(focus) if focus else None,
+                           self.as_of, self.lang)
 
     @property
     def place(self) -> str:
