@@ -96,8 +96,8 @@ class Briefing:
                                               self.lang)
         if section == "peers":
             return (10, 4.8), _peers_chart, (self.as_of, self.reading, self.lang)
-        if section == "money" and self._money() is not None:
-            money = self._money()
+        money = self._money if section == "money" else None
+        if money is not None:
             highlight = revenue.geography_of(self.ds, self.region, money.company) if self.region else None
             return (10, 4.2), _money_chart, (money.company, self.as_of, highlight, self.lang)
         return None
@@ -137,9 +137,8 @@ class Briefing:
 
     def users(self) -> str:
         """The newest user figure by the date, its age, and growth over at least a year."""
-        owner = str(self.ds.platforms.set_index("platform").loc[self.platform, "owner"])
         return (self.words.users(facts.users(self.ds, self.platform, self.as_of, self.lang))
-                + self.words.family(facts.family(self.ds, owner, self.as_of, self.lang)))
+                + self.words.family(facts.family(self.ds, self.owner, self.as_of, self.lang)))
 
     def plot_users(self) -> Chart:
         """The platform's user line beside Meta's apps (the non-peers in platforms.csv), up to the date."""
@@ -177,21 +176,26 @@ class Briefing:
         chart = self.chart_spec("region")
         return self._chart(*chart) if chart else HTML(self.words.no_country_users(self.platform))
 
+    @property
+    def owner(self) -> str:
+        """The company that owns the platform (platforms.csv)."""
+        return str(self.ds.platforms.set_index("platform").loc[self.platform, "owner"])
+
+    @functools.cached_property
     def _money(self) -> facts.Money | None:
-        owner = str(self.ds.platforms.set_index("platform").loc[self.platform, "owner"])
-        return facts.money(self.ds, owner, self.as_of, self.region, self.lang)
+        return facts.money(self.ds, self.owner, self.as_of, self.region, self.lang)
 
     def money(self) -> str:
         """Where the platform owner's advertising money came from in the newest quarter known, worldwide
         and in the region's part of its reporting; empty where the owner's revenue is not in the data."""
-        found = self._money()
+        found = self._money
         if found is None:
             return Markup()
         return Markup('<h3 id="money">{}</h3>').format(self.money_heading()) + self.words.money(found)
 
     def money_heading(self) -> str:
         """The heading of the money part ('Where Meta's advertising money comes from'); empty without one."""
-        found = self._money()
+        found = self._money
         return self.words.label("money_heading", company=found.company) if found is not None else ""
 
     def plot_money(self):
