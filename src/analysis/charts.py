@@ -494,10 +494,10 @@ def revenue_by_geography(data, *, company: str | None = None, as_of=None, highli
         raise ValueError(f"no advertising revenue of {company} by geography"
                          + (f" was reported by {checks.timestamp('as_of', as_of).date()}" if as_of is not None else ""))
     order = [g for g in revenue.geographies(ds, company) if g in set(table["geography"])]
-    checks.choice("highlight", highlight, order) if highlight is not None else None
+    if highlight is not None:
+        checks.choice("highlight", highlight, order)
     ax = ax if ax is not None else plt.gca()
-    names = dict(zip(ds.geographies["geography"], ds.geographies["geography_de"] if lang == "de"
-                     else ds.geographies["geography"]))
+    names = Names(ds, lang)
     colors = dict(zip(order, sns.color_palette("colorblind", len(order))))
     periods = sorted(set(table["period"]))
     x = np.arange(len(periods))
@@ -506,7 +506,7 @@ def revenue_by_geography(data, *, company: str | None = None, as_of=None, highli
         rows = table[table["geography"] == geography].set_index("period")["value"].reindex(periods).fillna(0)
         options = _options(kwargs, Patch, width=0.75, color=colors[geography], gid=f"revenue-{geography}",
                            alpha=1 if highlight in (None, geography) else 0.3)
-        ax.bar(x, rows.to_numpy(), bottom=bottom, label=names[geography], **options)
+        ax.bar(x, rows.to_numpy(), bottom=bottom, label=names.geography(geography), **options)
         bottom += rows.to_numpy()
     step = max(1, len(periods) // 8)
     ax.set_xticks(x[::step], [style.format_quarter(p, lang, short=True) for p in periods[::step]], parse_math=False)

@@ -499,7 +499,7 @@ def _check_references(raw: _RawTable, raws: dict[str, _RawTable]):
 
 
 def _check_one_default(raw: _RawTable):
-    defaults = raw.frame["default"].str.lower() == "true"
+    defaults = raw.frame["default"] == "true"  # booleans are checked to be 'true' or 'false' by then
     if defaults.sum() != 1:
         raw.fail(int(np.flatnonzero(defaults)[1]) if defaults.sum() > 1 else 0, "default",
                  f"{int(defaults.sum())} readings are marked default", "exactly one reading with default true")

@@ -245,6 +245,12 @@ class Names:
     def region(self, region: str) -> str:
         return labels.region_name(region, self.lang)
 
+    def geography(self, geography: str) -> str:
+        """A company's own reporting region (geographies.csv) by its name in the language: 'Übrige Welt'."""
+        table = self.ds.geographies
+        names = dict(zip(table["geography"], table["geography" if self.lang == "en" else f"geography_{self.lang}"]))
+        return names.get(geography, geography)
+
     def stage(self, stage: int) -> str:
         return labels.stage_name(stage, self.lang)
 
@@ -410,12 +416,11 @@ def money(ds: Dataset, company: str, as_of, region=None, lang: str = "en") -> Mo
         return None
     quarter = worldwide["period"].iloc[-1]
     geography = revenue.geography_of(ds, region, company) if region else None
-    names = dict(zip(ds.geographies["geography"], ds.geographies["geography" if lang == "en" else "geography_de"]))
     others = (tuple(labels.region_in_text(r, lang) for r in revenue.regions_in(ds, geography, company)
                     if r != region) if geography else ())
     other = revenue.revenue(ds, "other_revenue", company, as_of)
     return Money(company, quarter, worldwide["reported"].iloc[-1], _amount(ads, quarter, WORLDWIDE),
-                 names.get(geography), others, _amount(ads, quarter, geography) if geography else None,
+                 Names(ds, lang).geography(geography) if geography else None, others, _amount(ads, quarter, geography) if geography else None,
                  _amount(other, other["period"].iloc[-1], WORLDWIDE) if len(other) else None,
                  other["period"].iloc[-1] if len(other) else None)
 

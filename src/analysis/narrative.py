@@ -81,8 +81,8 @@ def stage3_by_reading(ds: Dataset, platforms=None) -> str:
     for platform in selected:
         entered = {}
         for name in names:
-            entries = stages.stage_entries(ds, platform, reading=name)
-            third = entries[entries["stage"].astype(int) == 3]
+            rows = stages.stage_rows(ds, name)
+            third = rows[(rows["platform"] == platform) & (rows["stage"].astype(int) == 3)]
             entered[stages.reading(ds, name).name] = third["started"].iloc[0] if len(third) else None
         dates = [d for d in entered.values() if d is not None]
         if not dates:
@@ -121,7 +121,8 @@ def family_summary(ds: Dataset, company: str = "Meta", as_of=None, lang: str = "
 def money_summary(ds: Dataset, region: str | None = None, as_of=None, lang: str = "en", company: str = "Meta") -> str:
     """Where the company's advertising money came from in the newest quarter known on ``as_of``, the
     region's part of its reporting first, with sources: the briefing's words, in Markdown, in ``lang``."""
-    checks.choice("region", region, REGIONS) if region is not None else None
+    if region is not None:
+        checks.choice("region", region, REGIONS)
     when = _date(ds, as_of)
     found = facts.money(ds, company, when, region, lang)
     if found is None:

@@ -116,6 +116,15 @@ def _note() -> Field:
     )
 
 
+def _company(description: str = "The company: 'Meta'.") -> Field:
+    return Field("company", "string", description)
+
+
+def _quarter(description: str = "The calendar quarter, such as '2025-Q3'.") -> Field:
+    return Field("period", "string", description, pattern=QUARTER,
+                 pattern_meaning="a year and quarter such as '2025-Q3'")
+
+
 def _date_kind() -> Field:
     return Field("date_kind", "string", "What the date is: announced (the day the company, or the authority "
                                         "acting, announced it), effective (the day it took effect, where no "
@@ -272,7 +281,7 @@ FAMILY_COUNTS = Table(
     "family_counts",
     "People across all of a company's apps, counted once, as the company announced them: one figure per row.",
     (
-        Field("company", "string", "The company: 'Meta'."),
+        _company(),
         _date("date", "When the figure was announced."),
         Field("metric", "string", "dap = daily active people, map = monthly active people.",
               categories=FAMILY_METRICS, references=("metrics", "metric")),
@@ -413,9 +422,8 @@ RELEASES_TABLE = Table(
     "releases",
     "The day a company first published its results for a quarter: a revenue figure is known from then.",
     (
-        Field("company", "string", "The company reporting, as in geographies.csv: 'Meta'."),
-        Field("period", "string", "The calendar quarter, such as '2025-Q3'.", pattern=QUARTER,
-              pattern_meaning="a year and quarter such as '2025-Q3'"),
+        _company("The company reporting, as in geographies.csv: 'Meta'."),
+        _quarter(),
         _date("reported", "The day the results were published."),
         _source_id("A source showing the release and its day."),
         _note(),
@@ -427,7 +435,7 @@ GEOGRAPHIES_TABLE = Table(
     "geographies",
     "How a company's own reporting regions map to this dataset's regions: one row per pair.",
     (
-        Field("company", "string", "The company: 'Meta'."),
+        _company(),
         Field("geography", "string", "The company's own name for the geography, as published: 'Rest of World'."),
         Field("geography_de", "string", "The same name in German: 'Übrige Welt'."),
         Field("region", "string", "One of this dataset's regions the geography covers.", categories=REGIONS),
@@ -442,10 +450,9 @@ REVENUE_TABLE = Table(
     "Revenue figures a company reported: by its own geographies per quarter, and its statements on "
     "business messaging.",
     (
-        Field("company", "string", "The company: 'Meta'."),
-        Field("period", "string", "The calendar quarter the figure covers (or in which a run rate was stated), "
-                                  "such as '2025-Q3'; its results day is in releases.csv.", pattern=QUARTER,
-              pattern_meaning="a year and quarter such as '2025-Q3'"),
+        _company(),
+        _quarter("The calendar quarter the figure covers (or in which a run rate was stated), such as "
+                 "'2025-Q3'; its results day is in releases.csv."),
         Field("geography", "string", "The company's geography (geographies.csv), or 'Worldwide'."),
         Field("item", "string", "ad_revenue (advertising revenue by user geography), other_revenue (revenue "
                                 "outside advertising), click_to_message_ads_run_rate or "
