@@ -173,3 +173,31 @@ def test_compare_until_keeps_what_was_known_that_year(mini):
     table = regions.compare(mini, "users", platform="WhatsApp", until=2018)
     assert set(table["year"]) <= {2017, 2018}
     assert table.set_index("label").loc["India", "value"] == 200  # the 2019 figure is not known yet
+
+
+# --- what a briefing of a date may know -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def late_report(tmp_path_factory):
+    """India's 2019 figure read from a source published on 1 Mar 2020."""
+    sources = [*BASE["sources"], ("src-late", "Later Study", "A later study", "2020-03-01", "https://example.org/l",
+                                  "en", "")]
+    rows = [(*r[:-2], "src-late", r[-1]) if r[6] == "2019" else r for r in BASE["regions"]]
+    return make_dataset(tmp_path_factory.mktemp("late") / "d", sources=sources, regions=rows)
+
+
+@pytest.mark.parametrize("as_of, years", [("2018-12-31", [2017]), ("2019-12-31", [2017]), ("2020-02-29", [2017]),
+                                          ("2020-03-01", [2017, 2019])])
+def test_a_figure_is_known_from_its_year_and_its_sources_publication(late_report, as_of, years):
+    known = regions.known_by(late_report, as_of)
+    india = known[(known["country"] == "IN") & (known["metric"] == "users")]
+    assert sorted(india["year"].astype(int)) == years
+    assert list(regions.compare(late_report, "users", platform="WhatsApp", region="Asia-Pacific",
+                                as_of=as_of)["year"].astype(int)) == [years[-1]]
+
+
+def test_a_figure_of_a_year_is_unknown_before_its_source_appeared(mini):
+    # every miniature figure cites src-b, published 1 Jun 2018: India's 2017 figure is not known before
+    assert regions.known_by(mini, "2018-05-31").empty
+    assert list(regions.known_by(mini, "2018-06-01")["year"].astype(int)) == [2017, 2018, 2018]

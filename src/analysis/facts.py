@@ -526,7 +526,7 @@ def _offers(ds: Dataset, platform: str, as_of, where, lang: str) -> tuple[Offer,
 def _regional_figures(names: Names, platform: str, region_name, as_of) -> tuple[RegionalFigure, ...]:
     """The newest figure per place and metric by ``as_of``: about the platform, or about messaging
     apps in general within the region."""
-    table = names.ds.regions[names.ds.regions["year"] <= as_of.year]
+    table = regions.known_by(names.ds, as_of)
     about_platform = table["platform"] == platform
     if region_name is None:
         table = table[about_platform]

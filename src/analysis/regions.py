@@ -13,7 +13,16 @@ def metrics(ds: Dataset) -> list[str]:
     return list(ds.regions["metric"].value_counts().index)
 
 
-def compare(ds: Dataset, metric: str, *, platform=None, region=None, year=None, until=None,
+def known_by(ds: Dataset, as_of) -> pd.DataFrame:
+    """The regional figures known on ``as_of``: of its year or earlier, and from a source published by
+    then (an undated source counts from the figure's year)."""
+    when = checks.timestamp("as_of", as_of)
+    table = ds.regions
+    published = table["source_id"].map(ds.sources.set_index("source_id")["published"])
+    return table[(table["year"] <= when.year) & (published.isna() | (published <= when)).to_numpy()]
+
+
+def compare(ds: Dataset, metric: str, *, platform=None, region=None, year=None, until=None, as_of=None,
             latest: bool = True) -> pd.DataFrame:
     """The figures behind a regional chart for one metric.
 
@@ -27,7 +36,9 @@ def compare(ds: Dataset, metric: str, *, platform=None, region=None, year=None, 
     year : int, optional
         Keep only figures for this year (else all years).
     until : int, optional
-        Keep only figures for this year or earlier: what was known in a briefing of that year.
+        Keep only figures for this year or earlier.
+    as_of : date, optional
+        Keep only the figures known on this day (see ``known_by``): what a briefing of that day shows.
     latest : bool, default True
         Keep only the newest figure per region, country and platform.
 
@@ -56,6 +67,8 @@ def compare(ds: Dataset, metric: str, *, platform=None, region=None, year=None, 
         rows = rows[rows["year"] == year]
     if until is not None:
         rows = rows[rows["year"] <= until]
+    if as_of is not None:
+        rows = rows[rows.index.isin(known_by(ds, as_of).index)]
     if rows.empty:
         raise ValueError(f"no {metric!r} figures for platform={platform!r}, region={region!r}, "
                          f"year={year!r}, until={until!r}; years with figures: "

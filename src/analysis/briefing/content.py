@@ -92,7 +92,7 @@ class Briefing:
             return (10, 4.2), _users_chart, (shown, self.as_of, self.lang)
         if section == "region" and self.has_country_users():
             in_region = bool(self.region) and bool((self._users_figures()["region"] == self.region).any())
-            return (10, 4.2), _region_chart, (self.platform, self.region if in_region else None, self.as_of.year,
+            return (10, 4.2), _region_chart, (self.platform, self.region if in_region else None, self.as_of,
                                               self.lang)
         if section == "peers":
             return (10, 4.8), _peers_chart, (self.as_of, self.reading, self.lang)
@@ -162,9 +162,8 @@ class Briefing:
 
     def _users_figures(self) -> pd.DataFrame:
         """The platform's regional user figures known by the date."""
-        table = self.ds.regions
-        return table[(table["platform"] == self.platform) & (table["metric"] == "users")
-                     & (table["year"] <= self.as_of.year)]
+        table = regions.known_by(self.ds, self.as_of)
+        return table[(table["platform"] == self.platform) & (table["metric"] == "users")]
 
     def has_country_users(self) -> bool:
         """Whether the platform has user figures by country by the date (else the chart is left out)."""
@@ -239,8 +238,8 @@ def _users_chart(ds, platforms, as_of, lang, *, ax):
         ax.text(0.5, 0.5, label("no_user_chart", lang), ha="center", va="center")
 
 
-def _region_chart(ds, platform, region, year, lang, *, ax):
-    charts.regional_comparison(regions.compare(ds, "users", platform=platform, region=region, until=year),
+def _region_chart(ds, platform, region, as_of, lang, *, ax):
+    charts.regional_comparison(regions.compare(ds, "users", platform=platform, region=region, as_of=as_of),
                                sources=ds, lang=lang, ax=ax)
 
 
