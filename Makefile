@@ -25,8 +25,10 @@ $(INSTALLED): pyproject.toml constraints.txt
 	fi
 	touch $@
 
-test: $(INSTALLED) ## Run the test suite (sets up .venv first)
-	$(BIN)/python -m pytest
+# One worker per core (pytest-xdist); each module runs whole on one worker, so its shared fixtures
+# are built once. `.venv/bin/python -m pytest` alone runs the suite in one process.
+test: $(INSTALLED) ## Run the test suite on every core (sets up .venv first)
+	$(BIN)/python -m pytest -n auto --dist loadscope
 
 briefings: $(INSTALLED) ## Render every briefing in both languages with its PDF, and reports/index.html (needs chromium)
 	$(BIN)/briefing --all --pdf --out reports

@@ -1,4 +1,4 @@
-"""Shared fixtures: the real data folder and writable copies of it."""
+"""Shared fixtures: the real data folder and writable copies of it; long modules scheduled first."""
 
 import csv
 import shutil
@@ -9,6 +9,17 @@ import pytest
 import analysis
 
 DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "long: a module that takes a minute or more; a parallel run "
+                                       "(pytest -n) starts it before the others")
+
+
+def pytest_collection_modifyitems(items):
+    """Put the tests of long modules first, otherwise keeping the order: pytest-xdist hands out
+    modules in this order, so the longest start at once instead of ending the run alone."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
 
 
 @pytest.fixture(scope="session")

@@ -273,3 +273,55 @@ def test_setup_verdicts(monkeypatch, capsys, uv, status, verdict):
     out = capsys.readouterr().out
     assert "pip only  120.0 s to the first test" in out
     assert f"uv        {uv:.1f} s to the first test = {120.0 / uv:.1f} x faster ({verdict})" in out
+
+
+# --- single.py -----------------------------------------------------------------------------------
+
+
+def run_single(monkeypatch, capsys, shell, briefing, write=("shell", "briefing")):
+    """single.main with each way 'taking' the given seconds per run and writing its page if named
+    in ``write``; (exit status, output, the commands run)."""
+    single = script("single")
+    runs = {"shell": iter(shell), "briefing": iter(briefing)}
+    commands = []
+
+    def seconds(argv_list):
+        commands.append(argv_list)
+        way = "briefing" if argv_list[0][0].endswith("briefing") else "shell"
+        if way in write:
+            if way == "shell":
+                executed = Path(argv_list[1][-1])
+                executed.with_suffix(".html").write_text("page")
+            else:
+                out = Path(argv_list[0][argv_list[0].index("--out") + 1])
+                (out / "messenger--asia-pacific--2017-07-11.html").write_text("page")
+        return next(runs[way])
+
+    monkeypatch.setattr(single, "seconds", seconds)
+    status = single.main(["--repeat", str(len(shell))])
+    return status, capsys.readouterr().out, commands
+
+
+def test_single_goal_met_on_the_medians(monkeypatch, capsys):
+    status, out, commands = run_single(monkeypatch, capsys, shell=[4.0, 4.4, 9.0], briefing=[2.0, 1.9, 2.1])
+    assert status == 0
+    assert "shell     median 4.40 s  (runs: 4.00, 4.40, 9.00)" in out
+    assert "briefing  median 2.00 s  (runs: 2.00, 1.90, 2.10)" in out
+    assert "briefing is 2.20 x faster than papermill + nbconvert (goal >= 2: met)" in out
+    # the ways take turns; the shell runs papermill, then nbconvert without the code
+    assert [len(argv_list) for argv_list in commands] == [2, 1] * 3
+    papermill, nbconvert = commands[0]
+    assert papermill[0] == "papermill" and papermill[papermill.index("-p") + 1:][:2] == ["platform", "Messenger"]
+    assert nbconvert[:5] == ["jupyter", "nbconvert", "--to", "html", "--no-input"]
+    assert commands[1][0][1:7] == ["--platform", "Messenger", "--region", "Asia-Pacific", "--as-of", "2017-07-11"]
+
+
+def test_single_goal_missed_exits_1(monkeypatch, capsys):
+    status, out, _ = run_single(monkeypatch, capsys, shell=[4.2] * 3, briefing=[3.7] * 3)
+    assert status == 1
+    assert "briefing is 1.14 x faster than papermill + nbconvert (goal >= 2: NOT met)" in out
+
+
+def test_single_refuses_a_way_that_wrote_no_page(monkeypatch, capsys):
+    with pytest.raises(SystemExit, match=r"expected one page from each way, found \['shell.html'\]"):
+        run_single(monkeypatch, capsys, shell=[4.0] * 3, briefing=[2.0] * 3, write=("shell",))
