@@ -61,7 +61,7 @@ def test_a_figure_read_from_a_later_source_is_known_from_that_source_on(late_sou
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda ds: revenue.revenue(ds, "profit"), "unknown item 'profit'; valid values: ad_revenue, other_revenue"),
+    (lambda ds: revenue.revenue(ds, "profit"), "unknown item 'profit'; valid values: ad_revenue, revenue, other_revenue"),
     (lambda ds: revenue.revenue(ds, company="Tencent"), "unknown company 'Tencent'; valid values: Meta"),
     (lambda ds: revenue.geography_of(ds, "Europa"), "unknown region 'Europa'"),
 ])
@@ -84,6 +84,18 @@ def test_the_real_data_holds_meta_quarters_whose_regions_add_up_to_the_world():
     parts = table[table["geography"] != "Worldwide"].groupby("period")["value"].sum()
     world = table[table["geography"] == "Worldwide"].set_index("period")["value"]
     assert (parts - world).abs().max() == 0
+
+
+def test_the_real_data_holds_snaps_quarters_whose_regions_add_up_to_its_release_total():
+    ds = analysis.load()
+    table = revenue.revenue(ds, "revenue", "Snap Inc.")
+    assert {"2023-Q1", "2025-Q4"} <= set(table["period"])
+    parts = table[table["geography"] != "Worldwide"].groupby("period")["value"].agg(["sum", "count"])
+    world = table[table["geography"] == "Worldwide"].set_index("period")["value"]
+    whole = parts[parts["count"] == 3]
+    assert len(whole) >= 10
+    # the reports round the regions (to $0.01 billion at worst): within 0.5 % of the release's total
+    assert ((whole["sum"] / world[whole.index] - 1).abs() < 0.005).all()
 
 
 # --- facts.money and its words ---------------------------------------------------------------
@@ -171,6 +183,60 @@ def test_the_chart_of_a_frame_needs_its_sources(mini, ax):
         charts.revenue_by_geography(table, ax=ax)
     charts.revenue_by_geography(table, sources=mini, ax=ax)
     assert len(ax.patches) == 6
+
+
+# --- a company that splits only its whole revenue by geography (Snap) ---------------------------
+
+
+@pytest.fixture(scope="module")
+def whole(tmp_path_factory):
+    """Telegram's owner reporting its whole revenue by two geographies: Q4 2018 complete (60 + 40),
+    Q4 2019 without Europe (70 of 110), ad revenue worldwide only (90 in Q4 2019)."""
+    rows = [
+        *[("Telegram", "2018-Q4", g, "revenue", v, "usd_millions", "company_reported", "src-a", "")
+          for g, v in (("Americas", "60"), ("Europe", "40"), ("Worldwide", "100"))],
+        *[("Telegram", "2019-Q4", g, "revenue", v, "usd_millions", "company_reported", "src-b", "")
+          for g, v in (("Americas", "70"), ("Worldwide", "110"))],
+        ("Telegram", "2019-Q4", "Worldwide", "ad_revenue", "90", "usd_millions", "company_reported", "src-b", ""),
+    ]
+    return make_dataset(
+        tmp_path_factory.mktemp("whole") / "d", revenue=[*BASE["revenue"], *rows],
+        releases=[*BASE["releases"], ("Telegram", "2018-Q4", "2019-02-01", "src-b", ""),
+                  ("Telegram", "2019-Q4", "2020-02-01", "src-b", "")],
+        geographies=[*BASE["geographies"], ("Telegram", "Americas", "Amerika", "North America", "src-b", ""),
+                     ("Telegram", "Europe", "Europa", "Europe", "src-b", "")])
+
+
+def test_the_split_item_is_what_a_company_reports_by_geography(whole):
+    assert revenue.split_item(whole, "Meta") == "ad_revenue"
+    assert revenue.split_item(whole, "Telegram") == "revenue"  # its ad revenue is worldwide only
+
+
+def test_money_of_a_whole_revenue_split_takes_the_newest_quarter_with_the_regions_figure(whole):
+    europe = facts.money(whole, "Telegram", "2020-06-01", "Europe")
+    assert (europe.item, europe.quarter, europe.total.value, europe.in_geography.value) == ("revenue", "2018-Q4",
+                                                                                            100, 40)
+    americas = facts.money(whole, "Telegram", "2020-06-01", "North America")
+    assert (americas.quarter, americas.total.value, americas.in_geography.value) == ("2019-Q4", 110, 70)
+    assert facts.money(whole, "Telegram", "2020-06-01").quarter == "2019-Q4"
+    english = str(words.Words(words.Html(words.Citations()), "2020-06-01").money(americas))
+    assert "Telegram earned <strong>$110 million</strong> in revenue, 10 % more than a year earlier" in english
+    german = str(words.Words(words.Html(words.Citations()), "2020-06-01", "de").money(
+        facts.money(whole, "Telegram", "2020-06-01", "Europe", "de")))
+    assert "erzielte Telegram <strong>100\xa0Mio. US-Dollar</strong> Umsatz" in german
+    assert "Auf Nutzer in der Region „Europa“ von Telegram entfielen" in german
+
+
+def test_the_chart_of_a_whole_revenue_split_leaves_an_incomplete_quarter_empty(whole, ax):
+    charts.revenue_by_geography(whole, company="Telegram", ax=ax)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["Q4 2018", "Q4 2019"]
+    assert [p.get_height() for p in ax.patches if p.get_gid() == "revenue-Americas"] == [60, 0]
+    assert ax.get_title("left") == "Telegram's revenue by user geography, per quarter"
+
+
+def test_a_briefing_names_the_whole_revenue_in_its_heading(whole):
+    b = Briefing(whole, "Telegram", "Europe", "2020-01-01", cache=ChartCache())  # Q4 2018 known
+    assert str(b.money()).startswith('<h3 id="money">Where Telegram&#39;s money comes from</h3><p>In Q4 2018')
 
 
 # --- in a briefing ---------------------------------------------------------------------------

@@ -458,7 +458,9 @@ def peer_comparison(data, *, platforms=None, as_of=None, sources=None, reading=N
 
 def revenue_by_geography(data, *, company: str | None = None, as_of=None, highlight=None, sources=None,
                          lang: str = "en", ax=None, **kwargs):
-    """Stacked bars of a company's advertising revenue per quarter, one colour per geography of its own.
+    """Stacked bars of a company's advertising revenue per quarter, one colour per geography of its own
+    (its whole revenue where it splits only that: ``revenue.split_item``). A quarter that lacks a
+    geography's figure is left out, so that every bar is whole.
 
     Parameters
     ----------
@@ -486,12 +488,15 @@ def revenue_by_geography(data, *, company: str | None = None, as_of=None, highli
     ds = _dataset(data, sources, company=company, as_of=as_of)
     if isinstance(data, Dataset):
         company = company or str(ds.revenue["company"].iloc[0])
-        table = revenue.revenue(ds, "ad_revenue", company, as_of)
+        table = revenue.revenue(ds, revenue.split_item(ds, company), company, as_of)
     else:
         table, company = data, str(data["company"].iloc[0])
     table = table[table["geography"] != WORLDWIDE]
+    periods = sorted(set(table["period"]))
+    whole = table.groupby("period")["geography"].transform("nunique") == table["geography"].nunique()
+    table = table[whole]
     if table.empty:
-        raise ValueError(f"no advertising revenue of {company} by geography"
+        raise ValueError(f"no revenue of {company} by geography"
                          + (f" was reported by {checks.timestamp('as_of', as_of).date()}" if as_of is not None else ""))
     order = [g for g in revenue.geographies(ds, company) if g in set(table["geography"])]
     if highlight is not None:
@@ -499,7 +504,6 @@ def revenue_by_geography(data, *, company: str | None = None, as_of=None, highli
     ax = ax if ax is not None else plt.gca()
     names = Names(ds, lang)
     colors = dict(zip(order, sns.color_palette("colorblind", len(order))))
-    periods = sorted(set(table["period"]))
     x = np.arange(len(periods))
     bottom = np.zeros(len(periods))
     for geography in order:
@@ -513,7 +517,8 @@ def revenue_by_geography(data, *, company: str | None = None, as_of=None, highli
     ax.yaxis.set_major_formatter(plt.FuncFormatter(
         lambda value, _: style.format_value(value, "usd_millions", lang, short=True) if value > 0 else "0"))
     ax.grid(axis="x", visible=False)
-    ax.set_title(label("chart:revenue_title", lang, company=company), parse_math=False)
+    ax.set_title(label(f"chart:revenue_title_{revenue.split_item(ds, company)}", lang, company=company),
+                 parse_math=False)
     _legend(ax, loc="upper left", fontsize=8, ncols=len(order))
     ax.set_ylim(0, bottom.max() * 1.18)  # room for the legend above the bars
     style.add_source_note(ax, style.source_note(ds, table["source_id"], lang=lang))

@@ -188,9 +188,10 @@ class Money:
     """Where the platform owner's money came from in its newest quarter known on the date."""
 
     company: str
+    item: str  # what the company splits by geography: ad_revenue, or revenue (all of it)
     quarter: str  # '2025-Q3'
     reported: pd.Timestamp
-    total: Amount  # advertising revenue worldwide
+    total: Amount  # the item worldwide
     geography: str | None  # the company's own geography holding the briefing's region, in the language
     shared_with: tuple[str, ...]  # the other regions of that geography, in the language
     in_geography: Amount | None
@@ -405,22 +406,28 @@ def region(ds: Dataset, platform: str, as_of, region_name=None, lang: str = "en"
 
 
 def money(ds: Dataset, company: str, as_of, region=None, lang: str = "en") -> Money | None:
-    """The company's advertising revenue in the newest quarter known on ``as_of``, worldwide and in
-    its geography holding ``region``, and its revenue outside advertising; None where the company
-    reports no revenue in the data, or none was known by then."""
+    """The company's advertising revenue (or, where it splits only that by geography, its whole
+    revenue) in the newest quarter known on ``as_of``, worldwide and in its geography holding
+    ``region``, and its revenue outside advertising; None where the company reports no revenue in
+    the data, or none was known by then. With a region, the quarter is the newest with a figure for
+    its geography, where there is one."""
     if company not in set(ds.revenue["company"]):
         return None
-    ads = revenue.revenue(ds, "ad_revenue", company, as_of)
-    worldwide = ads[ads["geography"] == WORLDWIDE]
+    item = revenue.split_item(ds, company)
+    figures = revenue.revenue(ds, item, company, as_of)
+    worldwide = figures[figures["geography"] == WORLDWIDE]
     if worldwide.empty:
         return None
-    quarter = worldwide["period"].iloc[-1]
     geography = revenue.geography_of(ds, region, company) if region else None
+    split = set(figures.loc[figures["geography"] == geography, "period"])
+    quarter = max(set(worldwide["period"]) & split or set(worldwide["period"]))
     others = (tuple(labels.region_in_text(r, lang) for r in revenue.regions_in(ds, geography, company)
                     if r != region) if geography else ())
     other = revenue.revenue(ds, "other_revenue", company, as_of)
-    return Money(company, quarter, worldwide["reported"].iloc[-1], _amount(ads, quarter, WORLDWIDE),
-                 Names(ds, lang).geography(geography) if geography else None, others, _amount(ads, quarter, geography) if geography else None,
+    return Money(company, item, quarter, worldwide.set_index("period").loc[quarter, "reported"],
+                 _amount(figures, quarter, WORLDWIDE),
+                 Names(ds, lang).geography(geography) if geography else None, others,
+                 _amount(figures, quarter, geography) if geography else None,
                  _amount(other, other["period"].iloc[-1], WORLDWIDE) if len(other) else None,
                  other["period"].iloc[-1] if len(other) else None)
 

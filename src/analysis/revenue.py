@@ -16,8 +16,8 @@ def revenue(ds: Dataset, item: str = "ad_revenue", company: str = "Meta", as_of=
     ----------
     ds : Dataset
     item : str
-        ``ad_revenue``, ``other_revenue``, ``click_to_message_ads_run_rate`` or
-        ``click_to_whatsapp_ads_run_rate``.
+        ``ad_revenue``, ``revenue`` (all revenue), ``other_revenue``, ``click_to_message_ads_run_rate``
+        or ``click_to_whatsapp_ads_run_rate``.
     company : str
     as_of : date, optional
         Only figures known on this day: their quarter's results were out (releases.csv) and their
@@ -54,6 +54,14 @@ def revenue(ds: Dataset, item: str = "ad_revenue", company: str = "Meta", as_of=
     order = {g: i for i, g in enumerate(geographies(ds, company))}
     return (table.assign(_order=table["geography"].map(order).fillna(len(order)))
             .sort_values(["period", "_order"], kind="stable").drop(columns="_order").reset_index(drop=True))
+
+
+def split_item(ds: Dataset, company: str = "Meta") -> str:
+    """The item the company reports by its own geographies: ``ad_revenue`` (Meta) or, where it splits
+    only its whole revenue, ``revenue`` (Snap Inc.)."""
+    checks.choice("company", company, sorted(set(ds.revenue["company"])))
+    mine = ds.revenue[(ds.revenue["company"] == company) & (ds.revenue["geography"] != WORLDWIDE)]
+    return next(item for item in ("ad_revenue", "revenue") if (mine["item"] == item).any())
 
 
 def geographies(ds: Dataset, company: str = "Meta") -> list[str]:

@@ -38,7 +38,7 @@ PRODUCT_KINDS = ("in_app_ads", "paid_messaging", "paid_business_tools", "click_t
 METRIC_TOPICS = ("users", "reach", "business")
 ORIENTATIONS = ("B2B", "B2C")
 UNITS = ("millions", "percent", "usd_billions")
-REVENUE_ITEMS = ("ad_revenue", "other_revenue", "click_to_message_ads_run_rate", "click_to_whatsapp_ads_run_rate")
+REVENUE_ITEMS = ("ad_revenue", "revenue", "other_revenue", "click_to_message_ads_run_rate", "click_to_whatsapp_ads_run_rate")
 REVENUE_UNITS = ("usd_millions",)
 FIGURE_KINDS = ("company_reported", "third_party_estimate", "survey")
 LANGUAGES = ("en", "de")  # the languages of the briefings and their words
@@ -454,7 +454,8 @@ REVENUE_TABLE = Table(
         _quarter("The calendar quarter the figure covers (or in which a run rate was stated), such as "
                  "'2025-Q3'; its results day is in releases.csv."),
         Field("geography", "string", "The company's geography (geographies.csv), or 'Worldwide'."),
-        Field("item", "string", "ad_revenue (advertising revenue by user geography), other_revenue (revenue "
+        Field("item", "string", "ad_revenue (advertising revenue by user geography), revenue (all revenue by "
+                                "user geography, where the company splits only that), other_revenue (revenue "
                                 "outside advertising), click_to_message_ads_run_rate or "
                                 "click_to_whatsapp_ads_run_rate (annual run rates stated on a call).",
               categories=REVENUE_ITEMS),

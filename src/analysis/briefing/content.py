@@ -195,7 +195,7 @@ class Briefing:
     def money_heading(self) -> str:
         """The heading of the money part ('Where Meta's advertising money comes from'); empty without one."""
         found = self._money
-        return self.words.label("money_heading", company=found.company) if found is not None else ""
+        return self.words.label(f"money_heading_{found.item}", company=found.company) if found is not None else ""
 
     def plot_money(self):
         """The owner's advertising revenue by its geographies per quarter, the region's highlighted;
