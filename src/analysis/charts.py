@@ -460,7 +460,7 @@ def revenue_by_geography(data, *, company: str | None = None, as_of=None, highli
                          lang: str = "en", ax=None, **kwargs):
     """Stacked bars of a company's advertising revenue per quarter, one colour per geography of its own
     (its whole revenue where it splits only that: ``revenue.split_item``). A quarter that lacks a
-    geography's figure is left out, so that every bar is whole.
+    geography's figure keeps its place on the axis but gets no bar, so every bar drawn is whole.
 
     Parameters
     ----------

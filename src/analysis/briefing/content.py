@@ -185,8 +185,9 @@ class Briefing:
         return facts.money(self.ds, self.owner, self.as_of, self.region, self.lang)
 
     def money(self) -> str:
-        """Where the platform owner's advertising money came from in the newest quarter known, worldwide
-        and in the region's part of its reporting; empty where the owner's revenue is not in the data."""
+        """Where the platform owner's money (its advertising revenue, or its whole revenue where it
+        splits only that by region) came from in the newest quarter known, worldwide and in the
+        region's part of its reporting; empty where the owner's revenue is not in the data."""
         found = self._money
         if found is None:
             return Markup()
