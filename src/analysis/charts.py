@@ -488,9 +488,10 @@ def revenue_by_geography(data, *, company: str | None = None, as_of=None, highli
     ds = _dataset(data, sources, company=company, as_of=as_of)
     if isinstance(data, Dataset):
         company = company or str(ds.revenue["company"].iloc[0])
-        table = revenue.revenue(ds, revenue.split_item(ds, company), company, as_of)
     else:
-        table, company = data, str(data["company"].iloc[0])
+        company = str(data["company"].iloc[0])
+    item = revenue.split_item(ds, company)
+    table = revenue.revenue(ds, item, company, as_of) if isinstance(data, Dataset) else data
     table = table[table["geography"] != WORLDWIDE]
     periods = sorted(set(table["period"]))
     whole = table.groupby("period")["geography"].transform("nunique") == table["geography"].nunique()
@@ -517,8 +518,7 @@ def revenue_by_geography(data, *, company: str | None = None, as_of=None, highli
     ax.yaxis.set_major_formatter(plt.FuncFormatter(
         lambda value, _: style.format_value(value, "usd_millions", lang, short=True) if value > 0 else "0"))
     ax.grid(axis="x", visible=False)
-    ax.set_title(label(f"chart:revenue_title_{revenue.split_item(ds, company)}", lang, company=company),
-                 parse_math=False)
+    ax.set_title(label(f"chart:revenue_title_{item}", lang, company=company), parse_math=False)
     _legend(ax, loc="upper left", fontsize=8, ncols=len(order))
     ax.set_ylim(0, bottom.max() * 1.18)  # room for the legend above the bars
     style.add_source_note(ax, style.source_note(ds, table["source_id"], lang=lang))

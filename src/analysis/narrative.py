@@ -119,7 +119,7 @@ def family_summary(ds: Dataset, company: str = "Meta", as_of=None, lang: str = "
 
 
 def money_summary(ds: Dataset, region: str | None = None, as_of=None, lang: str = "en", company: str = "Meta") -> str:
-    """Where the company's advertising money came from in the newest quarter known on ``as_of``, the
+    """Where the company's money (see ``facts.money``) came from in the newest quarter known on ``as_of``, the
     region's part of its reporting first, with sources: the briefing's words, in Markdown, in ``lang``."""
     if region is not None:
         checks.choice("region", region, REGIONS)

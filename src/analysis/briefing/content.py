@@ -199,8 +199,8 @@ class Briefing:
         return self.words.label(f"money_heading_{found.item}", company=found.company) if found is not None else ""
 
     def plot_money(self):
-        """The owner's advertising revenue by its geographies per quarter, the region's highlighted;
-        nothing where there is no money section."""
+        """The owner's advertising revenue (or whole revenue, as in ``money``) by its geographies per
+        quarter, the region's highlighted; nothing where there is no money section."""
         chart = self.chart_spec("money")
         return self._chart(*chart) if chart else HTML("")
 
