@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis import facts, labels, stages, style, words
+from analysis import facts, labels, rollouts, stages, style, words
 from analysis.briefing.content import Briefing
 
 T = pd.Timestamp
@@ -35,8 +35,8 @@ def offer(product="Business API", kind="paid_messaging", state="available", sinc
     return facts.Offer(product, kind, state, T(since), **values)
 
 
-STANDING = facts.Standing("WhatsApp", 2, "Organic business interaction", T("2018-01-01"), 1.5, (
-    facts.StageEntry(2, "Organic business interaction", T("2018-01-01"), figure(1300, age=1.5),
+STANDING = facts.Standing("WhatsApp", 2, "Organic business interaction", T("2018-01-01"), "day", 1.5, (
+    facts.StageEntry(2, "Organic business interaction", T("2018-01-01"), "day", figure(1300, age=1.5),
                      "Business app <b>launched</b>.", "src-a"),), "paid tools", "Stage 3 begins with <paid> reach.")
 
 
@@ -50,6 +50,21 @@ def test_standing_in_html_and_markdown():
     md = str(md_words().standing(STANDING))
     assert md.startswith("**WhatsApp** is in **stage 2** (organic business interaction) since 1 Jan 2018")
     assert "- Stage 2 (organic business interaction) from 1 Jan 2018, with about 1.3 billion monthly active users" in md
+
+
+@pytest.mark.parametrize("lang, standing, entry, first", [
+    ("en", "since June 2012:", "from June 2012", "in Asia-Pacific, June 2012: "),
+    ("de", "seit Juni 2012 in", "ab Juni 2012", "in Asien-Pazifik, Juni 2012: "),
+])
+def test_a_date_known_only_to_the_month_is_written_as_the_month(lang, standing, entry, first):
+    known_by_month = replace(STANDING, since=T("2012-06-01"), precision="month", entries=(
+        replace(STANDING.entries[0], started=T("2012-06-01"), precision="month"),))
+    w = words.Words(words.Md(words.Citations()), AS_OF, lang)
+    text = str(w.standing(known_by_month))
+    assert standing in text and entry in text and "1" not in text.split("2012")[0][-12:]
+    region = facts.Region("Asien-Pazifik" if lang == "de" else "Asia-Pacific",
+                          (facts.FirstLocal("LINE", T("2012-06-01"), "month", "Official accounts", "src-a"),), (), ())
+    assert first in str(w.region("LINE", region))
 
 
 def test_users_sentence_states_unit_date_age_and_growth():
@@ -108,7 +123,7 @@ def test_outlook_says_age_return_replacement_and_shelving():
 
 
 def test_region_and_peers_sentences():
-    region = facts.Region("Europe", (facts.FirstLocal("WhatsApp", T("2018-01-01"), "Business app", "src-a"),),
+    region = facts.Region("Europe", (facts.FirstLocal("WhatsApp", T("2018-01-01"), "day", "Business app", "src-a"),),
                           (facts.Orientation("Facebook", "B2C", 2019, "src-b"),),
                           (facts.RegionalFigure("Germany", "WhatsApp", figure(40, "users", "2015-12-31", 3.5)),))
     html = str(html_words().region("WhatsApp", region))
@@ -277,3 +292,15 @@ def test_a_country_briefing_names_the_country_and_highlights_its_rows(real):
     german_page = Briefing(real, "WhatsApp", None, None, "de", "DE")
     assert german_page.title.startswith("WhatsApp – Deutschland: Monetarisierungs-Briefing, ")
     assert "<tr><th>Land</th><td>Deutschland</td></tr>" in german_page.header()
+
+
+def test_stage_dates_keep_the_precision_of_their_sources(real):
+    line = facts.standing(real, "LINE", "2020-01-01")  # stages.csv gives LINE's entries by month only
+    assert (line.since, line.precision) == (pd.Timestamp("2012-06-01"), "month")
+    assert [e.precision for e in line.entries] == ["day", "month", "month"]
+    firsts = rollouts.first_markets(real)
+    month_only = set(zip(real.rollouts["date"], real.rollouts["event"])) - set(
+        zip(real.rollouts.loc[real.rollouts["date_precision"] == "day", "date"],
+            real.rollouts.loc[real.rollouts["date_precision"] == "day", "event"]))
+    assert {p for d, e, p in zip(firsts["first_date"], firsts["first_event"], firsts["first_precision"])
+            if (d, e) in month_only} == {"month"}

@@ -52,6 +52,7 @@ class StageEntry:
     stage: int
     name: str
     started: pd.Timestamp
+    precision: str  # day or month
     users: Figure | None  # monthly users then, where figures known by as_of bracket the date
     evidence: str | None  # what was known on as_of; None if every sentence mentions a later year
     source_id: str
@@ -63,6 +64,7 @@ class Standing:
     stage: int
     name: str
     since: pd.Timestamp
+    precision: str  # day or month
     years: float
     entries: tuple[StageEntry, ...]
     reading: str  # the reading's name, in the briefing's language
@@ -151,6 +153,7 @@ class Orientation:
 class FirstLocal:
     platform: str
     date: pd.Timestamp
+    precision: str  # day or month
     event: str
     source_id: str
 
@@ -296,12 +299,12 @@ def standing(ds: Dataset, platform: str, as_of, lang: str = "en", reading: str |
     rows = stages.stage_rows(ds, reading)
     evidence = {int(r.stage): names.text(r, "evidence") for r in rows[rows["platform"] == platform].itertuples()}
     entries = tuple(
-        StageEntry(int(r.stage), names.stage(r.stage), r.started, _users_at(ds, platform, r.started, as_of, names),
+        StageEntry(int(r.stage), names.stage(r.stage), r.started, r.precision, _users_at(ds, platform, r.started, as_of, names),
                    known_text(evidence[int(r.stage)], as_of), r.source_id)
         for r in table.itertuples())
     current, rule = table.iloc[-1], stages.reading(ds, reading)
     return Standing(platform, int(current["stage"]), names.stage(current["stage"]), current["started"],
-                    current["days_in_stage"] / 365.25, entries, names.text(rule, "name"),
+                    current["precision"], current["days_in_stage"] / 365.25, entries, names.text(rule, "name"),
                     names.text(rule, "stage3_rule"))
 
 
@@ -385,7 +388,7 @@ def region_overview(ds: Dataset, region_name: str, as_of, lang: str = "en") -> R
     firsts = rollouts.first_markets(ds)
     firsts = firsts[(firsts["region"] == region_name) & (firsts["first_date"] <= as_of)]
     texts = {(r.date, str(r.platform), r.event): names.text(r, "event") for r in ds.rollouts.itertuples()}
-    first_local = tuple(FirstLocal(str(r.platform), r.first_date,
+    first_local = tuple(FirstLocal(str(r.platform), r.first_date, r.first_precision,
                                    texts[(r.first_date, str(r.platform), str(r.first_event))], r.source_id)
                         for r in firsts.itertuples())
     stated = regions.orientation(ds)

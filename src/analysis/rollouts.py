@@ -105,8 +105,9 @@ def first_markets(ds: Dataset, platforms=None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``platform``, ``region``, ``first_date``, ``first_event``, ``source_id`` (of the first
-        event), ``events`` (count); regions reached only through worldwide events are not listed.
+        ``platform``, ``region``, ``first_date``, ``first_precision`` (day or month),
+        ``first_event``, ``source_id`` (of the first event), ``events`` (count); regions reached
+        only through worldwide events are not listed.
     """
     table = events(ds, platforms=platforms, kinds=("test", "launch", "expansion"))  # oldest first
     firsts: dict[tuple, dict] = {}
@@ -115,7 +116,7 @@ def first_markets(ds: Dataset, platforms=None) -> pd.DataFrame:
             if region in REGIONS:
                 first = firsts.setdefault((row.platform, region), {
                     "platform": row.platform, "region": region, "first_date": row.date,
-                    "first_event": row.event, "source_id": row.source_id, "events": 0})
+                    "first_precision": row.date_precision, "first_event": row.event, "source_id": row.source_id, "events": 0})
                 first["events"] += 1
     if not firsts:
         raise ValueError(f"no local (non-worldwide) events for platforms={platforms!r}")

@@ -88,7 +88,8 @@ def stage_entries(ds: Dataset, platforms=None, as_of=None, reading: str | None =
     Returns
     -------
     pandas.DataFrame
-        ``platform``, ``stage``, ``stage_name``, ``started``, ``year``, ``ended`` (next stage
+        ``platform``, ``stage``, ``stage_name``, ``started``, ``precision`` of that date ("day",
+        or "month" where the sources give only the month), ``year``, ``ended`` (next stage
         entry, NaT while open), ``days_in_stage`` (to ``as_of`` while open), ``mau_at_entry``
         (millions, NaN where no figures cover the date), ``evidence``, ``source_id``.
     """
@@ -105,6 +106,7 @@ def stage_entries(ds: Dataset, platforms=None, as_of=None, reading: str | None =
         "stage": rows["stage"],
         "stage_name": rows["stage"].astype(int).map(STAGE_NAMES),
         "started": rows["started"],
+        "precision": rows["date_kind"].map(lambda kind: "month" if kind == "month" else "day"),
         "year": rows["started"].dt.year,
         "ended": ended,
         "days_in_stage": (ended.fillna(end) - rows["started"]).dt.days,
