@@ -96,8 +96,8 @@ BASE = {
         ("Meta", "2019-06-01", "dap", "2000", "company_reported", "src-b", ""),
     ],
     "releases": [
-        ("Meta", "2018-Q4", "2019-01-30", "src-b", ""),
-        ("Meta", "2019-Q4", "2020-01-01", "src-b", ""),
+        ("Meta", "2018-Q4", "2019-01-30", "Facebook", "src-b", ""),
+        ("Meta", "2019-Q4", "2020-01-01", "Meta", "src-b", ""),
     ],
     "geographies": [
         ("Meta", "US & Canada", "USA & Kanada", "North America", "src-b", ""),

@@ -7,6 +7,8 @@ Europe 50 and 40, Rest of World (Latin America and Asia-Pacific) 50 and 80, worl
 other revenue 10 in Q4 2019.
 """
 
+import re
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -170,11 +172,29 @@ def test_the_chart_speaks_german_and_refuses_an_empty_selection(mini, ax):
     charts.revenue_by_geography(mini, as_of="2019-06-01", lang="de", ax=ax)
     assert [t.get_text() for t in ax.get_xticklabels()] == ["Q4 2018"]
     assert "Übrige Welt" in [t.get_text() for t in ax.get_legend().get_texts()]
-    assert ax.get_title("left") == "Werbeumsatz von Meta nach Wohnort der Nutzer, je Quartal"
+    # the newest quarter drawn, Q4 2018, was published by Facebook (releases.csv); Q4 2019 by Meta
+    assert ax.get_title("left") == "Werbeumsatz von Facebook nach Wohnort der Nutzer, je Quartal"
     with pytest.raises(ValueError, match="was reported by 2019-01-01"):
         charts.revenue_by_geography(mini, as_of="2019-01-01", ax=ax)
     with pytest.raises(ValueError, match="unknown highlight 'Asia'"):
         charts.revenue_by_geography(mini, highlight="Asia", ax=ax)
+
+
+def test_money_names_the_company_as_it_published_its_newest_quarter(mini):
+    assert facts.money(mini, "Meta", "2019-06-01").name == "Facebook"
+    assert facts.money(mini, "Meta", "2020-06-01").name == "Meta"
+    assert {facts.money(mini, "Meta", day).company for day in ("2019-06-01", "2020-06-01")} == {"Meta"}
+
+
+def test_a_briefing_before_any_regional_figure_states_the_world_figure_under_its_old_name_and_draws_no_chart():
+    real = analysis.load()
+    for lang, sentence in (("en", "In Q3 2016, reported on 2 Nov 2016, Facebook earned $6.82 billion from advertising"),
+                           ("de", "Im 3. Quartal 2016, gemeldet am 2. November 2016, erzielte Facebook 6,82\u00a0Mrd. "
+                                  "US-Dollar mit Werbung")):
+        b = Briefing(real, "Messenger", "Europe", "2016-11-02", lang)
+        assert sentence in re.sub("<[^>]+>", "", str(b.money()))
+        assert "Meta" not in str(b.money()) and not revenue.has_split(real, "Meta", "2016-11-02")
+        assert str(b.plot_money().data) == ""
 
 
 def test_the_chart_of_a_frame_needs_its_sources(mini, ax):
@@ -201,8 +221,8 @@ def whole(tmp_path_factory):
     ]
     return make_dataset(
         tmp_path_factory.mktemp("whole") / "d", revenue=[*BASE["revenue"], *rows],
-        releases=[*BASE["releases"], ("Telegram", "2018-Q4", "2019-02-01", "src-b", ""),
-                  ("Telegram", "2019-Q4", "2020-02-01", "src-b", "")],
+        releases=[*BASE["releases"], ("Telegram", "2018-Q4", "2019-02-01", "Telegram", "src-b", ""),
+                  ("Telegram", "2019-Q4", "2020-02-01", "Telegram", "src-b", "")],
         geographies=[*BASE["geographies"], ("Telegram", "Americas", "Amerika", "North America", "src-b", ""),
                      ("Telegram", "Europe", "Europa", "Europe", "src-b", "")])
 

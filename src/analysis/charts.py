@@ -518,7 +518,8 @@ def revenue_by_geography(data, *, company: str | None = None, as_of=None, highli
     ax.yaxis.set_major_formatter(plt.FuncFormatter(
         lambda value, _: style.format_value(value, "usd_millions", lang, short=True) if value > 0 else "0"))
     ax.grid(axis="x", visible=False)
-    ax.set_title(label(f"chart:revenue_title_{item}", lang, company=company), parse_math=False)
+    newest = table.loc[table["period"] == table["period"].max(), "published_as"].iloc[0]  # its name then
+    ax.set_title(label(f"chart:revenue_title_{item}", lang, company=newest), parse_math=False)
     _legend(ax, loc="upper left", fontsize=8, ncols=len(order))
     ax.set_ylim(0, bottom.max() * 1.18)  # room for the legend above the bars
     style.add_source_note(ax, style.source_note(ds, table["source_id"], lang=lang))

@@ -191,6 +191,7 @@ class Money:
     """Where the platform owner's money came from in its newest quarter known on the date."""
 
     company: str
+    name: str  # the company's name on the quarter's results ('Facebook' before October 2021)
     item: str  # what the company splits by geography: ad_revenue, or revenue (all of it)
     quarter: str  # '2025-Q3'
     reported: pd.Timestamp
@@ -427,7 +428,8 @@ def money(ds: Dataset, company: str, as_of, region=None, lang: str = "en") -> Mo
     others = (tuple(labels.region_in_text(r, lang) for r in revenue.regions_in(ds, geography, company)
                     if r != region) if geography else ())
     other = revenue.revenue(ds, "other_revenue", company, as_of)
-    return Money(company, item, quarter, worldwide.set_index("period").loc[quarter, "reported"],
+    known = worldwide.set_index("period")
+    return Money(company, known.loc[quarter, "published_as"], item, quarter, known.loc[quarter, "reported"],
                  _amount(figures, quarter, WORLDWIDE),
                  Names(ds, lang).geography(geography) if geography else None, others,
                  _amount(figures, quarter, geography) if geography else None,

@@ -26,14 +26,15 @@ def revenue(ds: Dataset, item: str = "ad_revenue", company: str = "Meta", as_of=
     Returns
     -------
     pandas.DataFrame
-        ``company``, ``period``, ``period_end``, ``reported``, ``geography``, ``value`` (float),
+        ``company``, ``period``, ``period_end``, ``reported``, ``published_as`` (the company's name
+        on that quarter's results), ``geography``, ``value`` (float),
         ``unit``, ``figure_kind``, ``source_id``, and ``share``: the geography's part of the
         quarter's worldwide figure (1.0 for the worldwide row; NaN where the quarter has none).
     """
     checks.choice("item", item, REVENUE_ITEMS)
     checks.choice("company", company, sorted(set(ds.revenue["company"])))
     rows = ds.revenue[(ds.revenue["item"] == item) & (ds.revenue["company"] == company)]
-    rows = rows.merge(ds.releases[["company", "period", "reported"]], on=["company", "period"], how="left")
+    rows = rows.merge(ds.releases[["company", "period", "reported", "published_as"]], on=["company", "period"], how="left")
     if as_of is not None:
         day = checks.timestamp("as_of", as_of)
         published = rows["source_id"].map(ds.sources.set_index("source_id")["published"])
@@ -44,6 +45,7 @@ def revenue(ds: Dataset, item: str = "ad_revenue", company: str = "Meta", as_of=
         "period": rows["period"].astype(str),
         "period_end": pd.PeriodIndex(rows["period"].astype(str), freq="Q").end_time.normalize(),
         "reported": rows["reported"],
+        "published_as": rows["published_as"].astype(str),
         "geography": rows["geography"].astype(str),
         "value": rows["value"].astype(float),
         "unit": rows["unit"].astype(str),
@@ -62,6 +64,12 @@ def split_item(ds: Dataset, company: str = "Meta") -> str:
     checks.choice("company", company, sorted(set(ds.revenue["company"])))
     mine = ds.revenue[(ds.revenue["company"] == company) & (ds.revenue["geography"] != WORLDWIDE)]
     return next(item for item in ("ad_revenue", "revenue") if (mine["item"] == item).any())
+
+
+def has_split(ds: Dataset, company: str = "Meta", as_of=None) -> bool:
+    """Whether a figure of the company's revenue by one of its geographies was known on ``as_of``."""
+    table = revenue(ds, split_item(ds, company), company, as_of)
+    return bool((table["geography"] != WORLDWIDE).any())
 
 
 def geographies(ds: Dataset, company: str = "Meta") -> list[str]:

@@ -425,7 +425,9 @@ RELEASES_TABLE = Table(
         _company("The company reporting, as in geographies.csv: 'Meta'."),
         _quarter(),
         _date("reported", "The day the results were published."),
-        _source_id("A source showing the release and its day."),
+        Field("published_as", "string", "The company's name on these results, as published: 'Facebook' until "
+              "Facebook, Inc. renamed itself Meta in October 2021."),
+        _source_id("A source showing the release, its day and the name on it."),
         _note(),
     ),
     primary_key=("company", "period"),

@@ -97,7 +97,7 @@ class Briefing:
         if section == "peers":
             return (10, 4.8), _peers_chart, (self.as_of, self.reading, self.lang)
         money = self._money if section == "money" else None
-        if money is not None:
+        if money is not None and revenue.has_split(self.ds, money.company, self.as_of):
             highlight = revenue.geography_of(self.ds, self.region, money.company) if self.region else None
             return (10, 4.2), _money_chart, (money.company, self.as_of, highlight, self.lang)
         return None
@@ -196,7 +196,7 @@ class Briefing:
     def money_heading(self) -> str:
         """The heading of the money part ('Where Meta's advertising money comes from'); empty without one."""
         found = self._money
-        return self.words.label(f"money_heading_{found.item}", company=found.company) if found is not None else ""
+        return self.words.label(f"money_heading_{found.item}", company=found.name) if found is not None else ""
 
     def plot_money(self):
         """The owner's advertising revenue (or whole revenue, as in ``money``) by its geographies per
