@@ -115,11 +115,16 @@ def test_outlook_says_age_return_replacement_and_shelving():
         next_stage=3)
     md = str(md_words().outlook(found))
     assert "- **Channels**: announced 1 Apr 2016, over 3 years before 30 Jun 2019; no test or launch on record since" in md
-    assert "- **Status ads** was shelved on 1 Jan 2017 and came back: announced again since 1 Jun 2019" in md
-    assert "- **Sponsored** was replaced by Marketing (1 Aug 2018)" in md
-    assert "- **Desktop app** was shelved on 1 Jan 2019; nothing on record says it is coming back" in md
+    # a product's name may be plural ("Status ads"): the sentences name it, then say what became of it
+    assert "- **Status ads**: shelved on 1 Jan 2017; announced again since 1 Jun 2019" in md
+    assert "- **Sponsored**: replaced by Marketing (1 Aug 2018)" in md
+    assert "- **Desktop app**: shelved on 1 Jan 2019; nothing on record says it is coming back" in md
     assert "- Next on the path: stage 3, paid tools for businesses." in md
     assert "watch for its return" not in md
+    german = str(words.Words(words.Md(words.Citations()), AS_OF, "de").outlook(found))
+    assert "- **Status ads**: am 1. Januar 2017 eingestellt; erneut angekündigt seit 1. Juni 2019" in german
+    assert "- **Sponsored**: durch Marketing ersetzt (1. August 2018)" in german
+    assert "- **Desktop app**: am 1. Januar 2019 eingestellt; nichts Belegtes deutet auf eine Rückkehr hin" in german
 
 
 def test_region_and_peers_sentences():
