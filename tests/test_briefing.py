@@ -295,7 +295,7 @@ def test_a_reading_other_than_the_default_names_the_file_and_the_default_does_no
 @pytest.mark.parametrize("reading, lang, since, name, sentence", [
     (None, "en", "since 1 Aug 2018", "paid tools", "Stages follow the reading “paid tools”."),
     ("in_app_ads", "en", "since 16 Jun 2025", "in-app ads", "Stages follow the reading “in-app ads”."),
-    ("in_app_ads", "de", "seit 16. Juni 2025", "Anzeigen in der App",
+    ("in_app_ads", "de", "seit dem 16. Juni 2025", "Anzeigen in der App",
      "Die Stufen folgen der Lesart „Anzeigen in der App“."),
 ])
 def test_the_briefing_calls_stages_by_its_reading_and_says_which(ds, reading, lang, since, name, sentence):
@@ -532,8 +532,9 @@ def test_page_footer_states_the_provenance(real, ds):
     footer = re.search(r'<footer class="provenance">(.*?)</footer>', html, re.S)
     assert footer
     text = footer.group(1)
-    assert text == ("Compiled from the public reports listed above. "
-                    f"Data current to {format_date(ds.latest)}. Analysis version {analysis.__version__}.")
+    # the date the briefing knows, then how far the data reaches: a 2017 page does not pass for 2026's
+    assert text == (f"Compiled from the public reports listed above, as known on {format_date(REAL['as_of'])}; "
+                    f"data collected to {format_date(ds.latest)}. Analysis version {analysis.__version__}.")
 
 
 def test_page_is_small(real):

@@ -912,7 +912,7 @@ def test_regional_comparison_figure_about_no_platform(mini, ax):
     bar = only(patches(ax, "bars"))
     assert to_hex(bar.get_facecolor()) == to_hex(style.NO_PLATFORM_COLOR)
     assert tick_texts(ax.get_yticklabels()) == ["Brazil (2021)"]
-    assert other_texts(ax) == ["72 %"]
+    assert other_texts(ax) == ["72%"]
     assert ax.get_xlabel() == "share of companies with a profile (percent)"  # the label from metrics.csv
     assert ax.get_title() == "Share of companies with a profile"
 

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from analysis.formats import age, amount, duration, percent, when
+from analysis.formats import age, amount, dated, duration, percent, when
 
 NBSP = "\u00a0"
 
@@ -23,7 +23,8 @@ def test_dates(precision, en, de):
     (250, "millions", "250 million", f"250{NBSP}Mio."),
     (999.6, "millions", "1 billion", f"1{NBSP}Mrd."),
     (4.74, "millions", "4.7 million", f"4,7{NBSP}Mio."),
-    (43.5, "percent", "43.5 %", "43,5 %"),
+    (43.5, "percent", "43.5%", f"43,5{NBSP}%"),
+    (0.94, "millions", "940 thousand", "940.000"),  # under a million: two digits, German in full
     (1.5, "usd_billions", "$1.5 billion", f"1,5{NBSP}Mrd. US-Dollar"),
 ])
 def test_amounts(value, unit, en, de):
@@ -47,4 +48,17 @@ def test_durations(years, en, de):
 
 def test_ages_and_percentages():
     assert (age(2.05), age(10.4, "de")) == ("2 years", "über 10 Jahre")
-    assert (percent(0.261), percent(0.261, "de")) == ("26 %", "26 %")
+    assert (percent(0.261), percent(0.261, "de")) == ("26%", f"26{NBSP}%")
+
+
+@pytest.mark.parametrize("preposition, precision, en, de", [
+    ("since", "day", "since 2 Nov 2016", "seit dem 2. November 2016"),
+    ("since", "month", "since November 2016", "seit November 2016"),
+    ("from", "day", "from 2 Nov 2016", "ab dem 2. November 2016"),
+    ("on", "day", "on 2 Nov 2016", "am 2. November 2016"),
+    ("on", "month", "in November 2016", "im November 2016"),
+    ("on", "year", "in 2016", "im Jahr 2016"),
+])
+def test_a_date_after_a_preposition_takes_the_article_german_wants_before_a_day(preposition, precision, en, de):
+    assert dated("2016-11-02", preposition, precision) == en
+    assert dated("2016-11-02", preposition, precision, "de") == de

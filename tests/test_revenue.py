@@ -133,8 +133,8 @@ def test_money_in_words_english_and_german(mini):
     english = str(words.Words(words.Html(words.Citations()), "2020-01-01").money(found))
     assert english == (
         "<p>In Q4 2019, reported on 1 Jan 2020, Meta earned <strong>$240 million</strong> from advertising, "
-        '20 % more than a year earlier<sup class="cite">[1, 2]</sup>. Users in what Meta reports as '
-        "“Rest of World” brought <strong>$80 million</strong>, 33 % of it, 60 % more than a year earlier"
+        '20% more than a year earlier<sup class="cite">[1, 2]</sup>. Users in what Meta reports as '
+        "“Rest of World” brought <strong>$80 million</strong>, 33% of it, 60% more than a year earlier"
         "<sup class=\"cite\">[1, 2]</sup>. Meta's “Rest of World” also holds Asia-Pacific. Its revenue "
         "outside "
         'advertising was $10 million in Q4 2019<sup class="cite">[1]</sup>.</p>')
@@ -240,7 +240,7 @@ def test_money_of_a_whole_revenue_split_takes_the_newest_quarter_with_the_region
     assert (americas.quarter, americas.total.value, americas.in_geography.value) == ("2019-Q4", 110, 70)
     assert facts.money(whole, "Telegram", "2020-06-01").quarter == "2019-Q4"
     english = str(words.Words(words.Html(words.Citations()), "2020-06-01").money(americas))
-    assert "Telegram earned <strong>$110 million</strong> in revenue, 10 % more than a year earlier" in english
+    assert "Telegram earned <strong>$110 million</strong> in revenue, 10% more than a year earlier" in english
     german = str(words.Words(words.Html(words.Citations()), "2020-06-01", "de").money(
         facts.money(whole, "Telegram", "2020-06-01", "Europe", "de")))
     assert "erzielte Telegram <strong>100\xa0Mio. US-Dollar</strong> Umsatz" in german
@@ -288,10 +288,10 @@ def test_family_in_words_and_in_a_briefing_on_a_meta_app_only(mini):
     found = facts.family(mini, "Meta", "2020-01-01")
     english = str(words.Words(words.Md(words.Citations()), "2020-01-01").family(found))
     assert english == ("Meta counted **2 billion daily active people** across all its apps (1 Jun 2019), "
-                       "11 % more than a year earlier [1].\n\n")
+                       "11% more than a year earlier [1].\n\n")
     in_german = facts.family(mini, "Meta", "2020-01-01", "de")
     german = str(words.Words(words.Md(words.Citations()), "2020-01-01", "de").family(in_german))
     assert german.startswith("Meta zählte über alle seine Apps hinweg **2\xa0Mrd. daily active people** "  # its label
-                             "(1. Juni 2019), 11 % mehr als ein Jahr zuvor")
+                             "(1. Juni 2019), 11\u00a0% mehr als ein Jahr zuvor")
     assert "Meta counted" in str(Briefing(mini, "Messenger", None, "2020-01-01", cache=ChartCache()).users())
     assert "counted" not in str(Briefing(mini, "Telegram", None, "2020-01-01", cache=ChartCache()).users())

@@ -64,8 +64,8 @@ def test_format_users_just_under_a_billion_rounds_to_billions():
 
 
 @pytest.mark.parametrize("value, unit, expected", [
-    (84, "percent", "84 %"),
-    (12.5, "percent", "12.5 %"),
+    (84, "percent", "84%"),
+    (12.5, "percent", "12.5%"),
     (120, "millions", "120 million"),
     (1500, "millions", "1.5 billion"),
     (4.7, "millions", "4.7 million"),

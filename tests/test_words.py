@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis import facts, labels, rollouts, stages, style, words
+from analysis import facts, labels, products, rollouts, stages, style, words
 from analysis.briefing.content import Briefing
 
 T = pd.Timestamp
@@ -42,13 +42,13 @@ STANDING = facts.Standing("WhatsApp", 2, "Organic business interaction", T("2018
 
 def test_standing_in_html_and_markdown():
     html = str(html_words().standing(STANDING))
-    assert html.startswith("<p><strong>WhatsApp</strong> is in <strong>stage 2</strong> (organic business "
+    assert html.startswith("<p><strong>WhatsApp</strong> has been in <strong>stage 2</strong> (organic business "
                            "interaction) since 1 Jan 2018: 1.5 years by 30 Jun 2019. Stages follow the reading "
                            "“paid tools”. Stage 3 begins with &lt;paid&gt; reach.</p>")
     assert ("<li>Stage 2 (organic business interaction) from 1 Jan 2018, with about 1.3 billion monthly active users: "
             'Business app &lt;b&gt;launched&lt;/b&gt;.<sup class="cite">[1]</sup></li>') in html
     md = str(md_words().standing(STANDING))
-    assert md.startswith("**WhatsApp** is in **stage 2** (organic business interaction) since 1 Jan 2018")
+    assert md.startswith("**WhatsApp** has been in **stage 2** (organic business interaction) since 1 Jan 2018")
     assert "- Stage 2 (organic business interaction) from 1 Jan 2018, with about 1.3 billion monthly active users" in md
 
 
@@ -72,8 +72,8 @@ def test_users_sentence_states_unit_date_age_and_growth():
         T("2013-01-01"), T("2014-03-01"), 0.6, ("src-a", "src-b")))
     html = str(html_words().users(found))
     assert "Viber's latest reported figure: <strong>800 million monthly active users</strong> (1 Mar 2014)" in html
-    assert "The figure is over 5 years old on 30 Jun 2019: no newer one is on record." in html
-    assert "Between 1 Jan 2013 and 1 Mar 2014, monthly users grew by 60 % a year" in html
+    assert "The figure is over 5 years old on 30 Jun 2019: no newer figure for the whole app is on record." in html
+    assert "Between 1 Jan 2013 and 1 Mar 2014, monthly users grew by 60% a year" in html
     assert str(md_words().users(facts.Users("Viber", None, None))) == (
         "Viber had reported no user figure by 30 Jun 2019.\n\n")
 
@@ -122,7 +122,7 @@ def test_outlook_says_age_return_replacement_and_shelving():
     assert "- Next on the path: stage 3, paid tools for businesses." in md
     assert "watch for its return" not in md
     german = str(words.Words(words.Md(words.Citations()), AS_OF, "de").outlook(found))
-    assert "- **Status ads**: am 1. Januar 2017 eingestellt; erneut angekündigt seit 1. Juni 2019" in german
+    assert "- **Status ads**: am 1. Januar 2017 eingestellt; erneut angekündigt seit dem 1. Juni 2019" in german
     assert "- **Sponsored**: durch Marketing ersetzt (1. August 2018)" in german
     assert "- **Desktop app**: am 1. Januar 2019 eingestellt; nichts Belegtes deutet auf eine Rückkehr hin" in german
 
@@ -272,7 +272,7 @@ def test_german_sentences_read_german():
     html = str(w.users(facts.Users("Viber", latest, None)))
     assert html.startswith("<p>Neueste gemeldete Zahl von Viber: <strong>800\u00a0Mio. monatlich aktive Nutzer</strong> "
                            "(1. März 2014)")
-    assert "Die Zahl ist am 30. Juni 2019 über 5 Jahre alt; eine neuere liegt nicht vor." in html
+    assert "Die Zahl ist am 30. Juni 2019 über 5 Jahre alt; eine neuere Zahl für die ganze App liegt nicht vor." in html
     peers = str(w.peers(facts.PeerPosition("WhatsApp", 8.6, 10, 10)))
     assert peers.startswith("<p>WhatsApp brauchte vom Start bis zu den ersten bezahlten Werkzeugen für Unternehmen "
                             "8,6 Jahre: am langsamsten unter den 10 Plattformen")
@@ -309,3 +309,19 @@ def test_stage_dates_keep_the_precision_of_their_sources(real):
             real.rollouts.loc[real.rollouts["date_precision"] == "day", "event"]))
     assert {p for d, e, p in zip(firsts["first_date"], firsts["first_event"], firsts["first_precision"])
             if (d, e) in month_only} == {"month"}
+
+
+def test_the_outlook_speaks_of_products_for_businesses_only(real):
+    states = products.product_states(real, platforms="WhatsApp", market="DE")
+    others = set(states.loc[states["kind"] == "other", "product"])  # cross-app messaging, chats with other apps
+    assert others
+    outlook = facts.outlook(real, "WhatsApp", real.latest, "DE")
+    shown = [o for group in (outlook.open_plans, outlook.returned, outlook.replaced, outlook.shelved) for o in group]
+    assert shown and not {o.product for o in shown} & others and "other" not in {o.kind for o in shown}
+
+
+def test_a_country_view_does_not_name_the_country_as_the_first_market(real):
+    germany = facts.market(real, "Instagram", real.latest, "DE")
+    europe = facts.market(real, "Instagram", real.latest, "Europe")
+    assert germany.paid and all(o.where != "Germany" for o in germany.paid)
+    assert "United Kingdom" in {o.where for o in europe.paid}  # sponsored posts came to Europe there first

@@ -370,9 +370,10 @@ def market(ds: Dataset, platform: str, as_of, where=None, lang: str = "en") -> M
 
 
 def outlook(ds: Dataset, platform: str, as_of, where=None, lang: str = "en", reading: str | None = None) -> Outlook:
-    """Open plans (with their age), products back after a shelving, replaced and shelved ones,
-    and the next stage if the platform has not reached stage 3 under ``reading``."""
-    offers = _offers(ds, platform, as_of, where, lang)
+    """Open plans (with their age), products back after a shelving, replaced and shelved ones (of
+    the products for businesses: not rules, blocks or features for users, kind ``other``), and the
+    next stage if the platform has not reached stage 3 under ``reading``."""
+    offers = [o for o in _offers(ds, platform, as_of, where, lang) if o.kind != "other"]  # business products only
     stage = stages.stage_at(ds, platform, as_of, reading)
     return Outlook(
         open_plans=tuple(o for o in offers if o.state == "announced"),
@@ -531,7 +532,7 @@ def _offers(ds: Dataset, platform: str, as_of, where, lang: str) -> tuple[Offer,
         Offer(names.product(platform, r.product), r.kind, str(r.state), r.since, r.since_precision,
               (as_of - r.since).days / 365.25, _or_none(r.first_announced), _or_none(r.shelved_before),
               names.product(platform, r.replaced_by) if _or_none(r.replaced_by) else None,
-              names.place(r.where), r.source_id)
+              names.place(r.where) if r.where != where else None, r.source_id)  # not 'first: Germany' in Germany
         for r in table.itertuples())
 
 

@@ -1,20 +1,28 @@
 """How numbers and dates read in every text, in English or German, from Babel's locale data.
 
-English: '1.2 billion', '84 %', '2 Nov 2016', 'November 2016', '3.4 years'.
-German: '1,2 Mrd.', '84 %', '2. Nov. 2016', 'November 2016', '3,4 Jahre'.
+English: '1.2 billion', '84%', '2 Nov 2016', 'November 2016', '3.4 years', 'since 2 Nov 2016'.
+German: '1,2 Mrd.', '84 %', '2. November 2016', 'November 2016', '3,4 Jahre', 'seit dem 2. November 2016'.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pandas as pd
 from babel.dates import format_date
-from babel.numbers import format_compact_decimal, format_decimal
+from babel.numbers import format_compact_decimal, format_decimal, format_percent
 from babel.units import format_unit
 
 _DAY = {"en": "d MMM y", "de": "d. MMMM y"}
 _OVER = {"en": "over", "de": "über"}
 _QUARTER = {"en": "QQQ y", "de": "QQQQ y"}
 _DOLLARS = {"usd_millions": 1e6, "usd_billions": 1e9}  # US dollars in these units
+# A preposition before a day, and before a month or a year: German takes the article before a day.
+_PREPOSITIONS = {
+    ("since", "en"): ("since", "since", "since"), ("since", "de"): ("seit dem", "seit", "seit"),
+    ("from", "en"): ("from", "from", "from"), ("from", "de"): ("ab dem", "ab", "ab"),
+    ("on", "en"): ("on", "in", "in"), ("on", "de"): ("am", "im", "im Jahr"),
+}
 
 
 def when(date, precision: str = "day", lang: str = "en") -> str:
@@ -26,22 +34,34 @@ def when(date, precision: str = "day", lang: str = "en") -> str:
     return format_date(date.date(), pattern, locale=lang)
 
 
+def dated(date, preposition: str, precision: str = "day", lang: str = "en") -> str:
+    """A date after a preposition ("since", "from" or "on"), as the language writes it before a day
+    or a month: 'since 2 Nov 2016', 'seit dem 2. November 2016', 'seit Juni 2012', 'am 2. Mai
+    2024', 'im Mai 2024', 'in May 2024'."""
+    before_day, before_month, before_year = _PREPOSITIONS[(preposition, lang)]
+    word = {"day": before_day, "month": before_month, "year": before_year}[precision]
+    return f"{word} {when(date, precision, lang)}"
+
+
 def amount(value: float, unit: str, lang: str = "en", *, short: bool = False) -> str:
     """A figure in its unit: '1.14 billion', '250 million' (millions; German '1,14 Mrd.', '250 Mio.'),
-    '84 %', '$10.6 billion' ('10,6 Mrd. US-Dollar', from usd_billions or usd_millions). ``short``
-    gives '1.14B' for chart ticks."""
+    '84%' ('84 %'), '$10.6 billion' ('10,6 Mrd. US-Dollar', from usd_billions or usd_millions),
+    940 thousand ('940.000'). ``short`` gives '1.14B' for chart ticks."""
     if unit == "percent":
-        return f"{format_decimal(value, locale=lang)} %"
+        return format_percent(Decimal(str(value)) / 100, locale=lang, decimal_quantization=False)
     if unit in _DOLLARS:
         figure = _compact(value * _DOLLARS[unit], lang, short)
         return f"{figure} US-Dollar" if lang == "de" else f"${figure}"
     if unit != "millions":
         return f"{format_decimal(value, locale=lang)} {unit}"
-    rounded = round(value) if value >= 10 else round(value, 1)  # 999.6 million reads as 1 billion
+    # 999.6 million reads as 1 billion; under a million, two significant digits (0.94 -> 940 thousand)
+    rounded = round(value) if value >= 10 else round(value, 1) if value >= 1 else float(f"{value:.2g}")
     return _compact(rounded * 1e6, lang, short)
 
 
 def _compact(number: float, lang: str, short: bool) -> str:
+    if lang == "de" and abs(number) < 1e6:  # German has no short form for thousands: '940.000'
+        return format_decimal(round(number), locale=lang)
     form = "short" if short or lang == "de" else "long"
     return format_compact_decimal(number, format_type=form, locale=lang, fraction_digits=2)
 
@@ -67,8 +87,8 @@ def age(years: float, lang: str = "en") -> str:
 
 
 def percent(rate: float, lang: str = "en") -> str:
-    """0.26 -> '26 %'."""
-    return f"{format_decimal(round(rate * 100), locale=lang)} %"
+    """0.26 -> '26%' ('26 %')."""
+    return format_percent(round(rate, 2), locale=lang)
 
 
 def ordinal(n: int) -> str:

@@ -14,7 +14,7 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from . import facts
-from .formats import age, amount, duration, ordinal, percent, quarter, when
+from .formats import age, amount, dated, duration, ordinal, percent, quarter, when
 from .labels import label, stage_name
 
 
@@ -38,6 +38,7 @@ def environment(lang: str) -> jinja2.Environment:
 
     env.filters.update(
         when=lambda date, precision="day": when(date, precision, lang),
+        dated=lambda date, preposition, precision="day": dated(date, preposition, precision, lang),
         duration=lambda years: duration(years, lang), age=lambda years: age(years, lang),
         percent=lambda rate: percent(rate, lang), ordinal=ordinal, figure=figure,
         dollars=lambda millions: amount(millions, "usd_millions", lang), quarter=lambda q: quarter(q, lang),

@@ -222,9 +222,10 @@ class Briefing:
         return self.words.sources(facts.sources(self.ds, self.cited))
 
     def footer(self) -> str:
-        """Where the figures come from and how current the data is."""
+        """Where the figures come from, the date they were known on and how far the data reaches."""
         return Markup('<footer class="provenance">{}</footer>').format(self.words.label(
-            "footer", date=when(self.ds.latest, lang=self.lang), version=__version__))
+            "footer", as_of=when(self.as_of, lang=self.lang), date=when(self.ds.latest, lang=self.lang),
+            version=__version__))
 
 
 def _stages_chart(ds, as_of, region, reading, lang, *, ax):
