@@ -105,10 +105,12 @@ def test_an_unknown_market_is_refused_with_the_valid_ones(ds):
 def test_real_data_whatsapp_status_ads_came_back_after_being_shelved():
     ds = analysis.load()
     row = state(ds, "WhatsApp Status ads", platforms="WhatsApp", as_of="2025-06-30")
-    assert row["state"] == "announced"
+    assert (row["state"], row["since"]) == ("available", pd.Timestamp("2025-06-16"))  # outside the EU
     assert row["shelved_before"] == pd.Timestamp("2020-01-16")
-    worldwide = state(ds, "WhatsApp Status ads", platforms="WhatsApp", as_of="2026-03-31")
-    assert worldwide["state"] == "available"
+    germany = state(ds, "WhatsApp Status ads", platforms="WhatsApp", as_of="2025-06-30", market="DE")
+    assert germany["state"] == "announced"  # the EU was left out until February 2026
+    germany = state(ds, "WhatsApp Status ads", platforms="WhatsApp", as_of="2026-03-31", market="DE")
+    assert (germany["state"], germany["since"]) == ("available", pd.Timestamp("2026-02-27"))
 
 
 def test_real_data_messenger_sponsored_messages_were_replaced():

@@ -79,17 +79,18 @@ def _state(events: pd.DataFrame, covers) -> dict | None:
     """Walk one product's events (oldest first) that apply to the market."""
     state = since = precision = first_announced = shelved_before = None
     last = None
-    for row in events.itertuples():
-        touched, whole = covers(row)
+    # by the day each event reached the market: a country an event left out is reached when it ends
+    for (touched, whole, day), row in sorted(((covers(row), row) for row in events.itertuples()),
+                                             key=lambda pair: pair[0][2]):
         if not (whole if row.kind == "shelved" else touched):
             continue
         if row.kind == "announcement" and first_announced is None:
-            first_announced = row.date
+            first_announced = day
         changes, new_state = _STEPS[str(row.kind)]
         if state in changes:
             if state == "shelved":
                 shelved_before = since
-            state, since, precision, last = new_state, row.date, row.date_precision, row
+            state, since, precision, last = new_state, day, row.date_precision if day == row.date else "day", row
     if state is None:
         return None
     return {"platform": last.platform, "product": last.product, "state": state, "since": since,
@@ -114,19 +115,22 @@ def _mark_replaced(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _covering(ds: Dataset, market, when: pd.Timestamp):
-    """A function telling, for an event row, whether it touches the market and covers all of it on ``when``."""
+    """A function telling, for an event row, whether it touches the market and covers all of it on ``when``,
+    and the day it reached the market: the event's day, or for a country it left out, the day that
+    country was reached (``excluded_until``)."""
     region_of = dict(zip(ds.countries["country"], ds.countries["region"].astype(str)))
     if market is not None and market not in region_of:
         checks.choice("market", market, [*REGIONS, *sorted(region_of)])
 
-    def covers(row) -> tuple[bool, bool]:
+    def covers(row) -> tuple[bool, bool, pd.Timestamp]:
         left_out = left_out_on(ds, row, when)
         if market in left_out:
-            return False, False
+            return False, False, row.date
         if market in REGIONS and any(region_of.get(c) == market for c in left_out):
             touched, _ = _reach(row, market, region_of)
-            return touched, False
-        return _reach(row, market, region_of)
+            return touched, False, row.date
+        reached_later = market is not None and market in left_out_on(ds, row, row.date)
+        return (*_reach(row, market, region_of), row.excluded_until if reached_later else row.date)
 
     return covers
 
