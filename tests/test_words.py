@@ -127,6 +127,17 @@ def test_outlook_says_age_return_replacement_and_shelving():
     assert "- **Desktop app**: am 1. Januar 2019 eingestellt; nichts Belegtes deutet auf eine Rückkehr hin" in german
 
 
+def test_an_outlook_for_a_market_says_a_plan_is_open_there():
+    found = facts.Outlook(open_plans=(offer("Verified", "paid_business_tools", "announced", "2018-01-01",
+                                            age_years=1.5),), returned=(), replaced=(), shelved=(), next_stage=None)
+    md = str(md_words().outlook(found, "Germany"))
+    assert md.startswith("**Germany**, 30 Jun 2019:\n\n- **Verified**: announced 1 Jan 2018")
+    assert "no test or launch here on record since" in md
+    german = str(words.Words(words.Md(words.Citations()), AS_OF, "de").outlook(found, "Deutschland"))
+    assert german.startswith("**Deutschland**, 30. Juni 2019:") and "seither ist hier kein Test" in german
+    assert "here" not in str(md_words().outlook(found))  # everywhere: no market to be open in
+
+
 def test_region_and_peers_sentences():
     region = facts.Region("Europe", (facts.FirstLocal("WhatsApp", T("2018-01-01"), "day", "Business app", "src-a"),),
                           (facts.Orientation("Facebook", "B2C", 2019, "src-b"),),

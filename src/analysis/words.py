@@ -192,14 +192,18 @@ class Words:
             text += self.m.paragraph(self.s.free_tools(f.free))
         return text
 
-    def outlook(self, f: facts.Outlook) -> Markup:
-        items = [self.s.open_plan(o, self.as_of) for o in f.open_plans if o.shelved_before is None]
+    def outlook(self, f: facts.Outlook, place: str | None = None) -> Markup:
+        """What to watch next; with a ``place`` (a country or region), an open plan is open there."""
+        items = [self.s.open_plan(o, self.as_of, place is not None) for o in f.open_plans if o.shelved_before is None]
         items += [self.s.returned(o) for o in f.returned]
         items += [self.s.replaced(o) for o in f.replaced]
         items += [self.s.shelved(o) for o in f.shelved]
         if f.next_stage is not None:
             items.append(self.s.next_stage(f.next_stage, stage_name(f.next_stage, self.lang)))
-        return self.m.bullets(items) if items else self.m.paragraph(self.s.nothing_open())
+        if not items:
+            return self.m.paragraph(self.s.nothing_open())
+        intro = self.m.paragraph(self.s.outlook_intro(place, self.as_of)) if place is not None else Markup()
+        return intro + self.m.bullets(items)
 
     def region_overview(self, f: facts.Region) -> Markup:
         """The region's first local events and stated B2B/B2C use; says so when it has none."""

@@ -214,8 +214,9 @@ class Briefing:
 
     def watch_next(self) -> str:
         """Open plans with their age, products back or replaced, shelved ones, and the next stage."""
-        return self.words.outlook(facts.outlook(self.ds, self.platform, self.as_of, self.country or self.region,
-                                                self.lang, self.reading))
+        focus = self.country or self.region
+        return self.words.outlook(facts.outlook(self.ds, self.platform, self.as_of, focus, self.lang, self.reading),
+                                  self.place if focus else None)
 
     def citations(self) -> str:
         """The numbered list of every source cited above, weak ones flagged."""
