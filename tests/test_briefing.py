@@ -800,11 +800,11 @@ def test_a_corrupt_manifest_counts_as_none(tmp_path):
 
 
 @pytest.mark.parametrize("country, region, lang, title, in_region", [
-    ("US", None, "en", "WhatsApp in the United States: monetization briefing", "naming a market in North America,"),
+    ("US", None, "en", "WhatsApp in the United States: monetization briefing", "naming a market in North America ("),
     (None, "Middle East & Africa", "en", "WhatsApp in the Middle East & Africa: monetization briefing",
-     "naming a market in the Middle East &amp; Africa,"),
-    ("DE", None, "en", "WhatsApp in Germany: monetization briefing", "naming a market in Europe,"),
-    ("US", None, "de", "WhatsApp – Vereinigte Staaten: Monetarisierungs-Briefing", "mit einem Markt in Nordamerika,"),
+     "naming a market in the Middle East &amp; Africa ("),
+    ("DE", None, "en", "WhatsApp in Germany: monetization briefing", "naming a market in Europe ("),
+    ("US", None, "de", "WhatsApp – Vereinigte Staaten: Monetarisierungs-Briefing", "mit einem Markt in Nordamerika ("),
 ])
 def test_english_sentences_put_the_before_the_names_that_take_it(ds, country, region, lang, title, in_region):
     b = Briefing(ds, "WhatsApp", region, "2026-06-01", lang, country, cache=ChartCache())

@@ -424,7 +424,7 @@ def _regional_comparison(shown, p, ds):
     firsts = firsts[(firsts["region"] == p["region"]) & (firsts["first_date"] <= as_of)]
     for platform in firsts["platform"].astype(str):
         first = {"en": "first event on record naming a market in", "de": "erstes belegtes Ereignis mit einem Markt in"}
-        assert f"- {platform}: {first[lang]} {place}, " in summary
+        assert f"- {platform}: {first[lang]} {place} (" in summary  # then: worldwide events not counted
     said = summary.split(labels.label("section:sources", lang) + ":")[0]
     assert said.count("[") >= len(firsts)  # every line cites its source
     assert len(shown.table("analysis.orientation(ds)")) == len(analysis.orientation(ds))

@@ -53,8 +53,8 @@ def test_standing_in_html_and_markdown():
 
 
 @pytest.mark.parametrize("lang, standing, entry, first", [
-    ("en", "since June 2012:", "from June 2012", "in Asia-Pacific, June 2012: "),
-    ("de", "seit Juni 2012 in", "ab Juni 2012", "in Asien-Pazifik, Juni 2012: "),
+    ("en", "since June 2012:", "from June 2012", "in Asia-Pacific (worldwide ones not counted), June 2012: "),
+    ("de", "seit Juni 2012 in", "ab Juni 2012", "in Asien-Pazifik (weltweite nicht gezählt), Juni 2012: "),
 ])
 def test_a_date_known_only_to_the_month_is_written_as_the_month(lang, standing, entry, first):
     known_by_month = replace(STANDING, since=T("2012-06-01"), precision="month", entries=(
@@ -143,7 +143,7 @@ def test_region_and_peers_sentences():
                           (facts.Orientation("Facebook", "B2C", 2019, "src-b"),),
                           (facts.RegionalFigure("Germany", "WhatsApp", figure(40, "users", "2015-12-31", 3.5)),))
     html = str(html_words().region("WhatsApp", region))
-    assert "WhatsApp: first event on record naming a market in Europe, 1 Jan 2018: Business app" in html
+    assert "WhatsApp: first event on record naming a market in Europe (worldwide ones not counted), 1 Jan 2018: Business app" in html
     assert "Business use of Facebook is mainly <strong>B2C</strong> (a statement of 2019)" in html
     assert "<td>Germany</td><td>WhatsApp</td><td>users</td><td>40 million</td><td>2015 (over 3 years old)</td>" in html
     peers = str(md_words().peers(facts.PeerPosition("Instagram", 3.1, 1, 8)))

@@ -401,13 +401,16 @@ def region_overview(ds: Dataset, region_name: str, as_of, lang: str = "en") -> R
 
 
 def region(ds: Dataset, platform: str, as_of, region_name=None, lang: str = "en") -> Region:
-    """The region's overview (see ``region_overview``) and the platform's newest figures in it, by
-    ``as_of``; without a region, the platform's figures in every place."""
+    """The region's overview (see ``region_overview``), with the stated B2B/B2C use of this platform
+    only, and the platform's newest figures in it, by ``as_of``; without a region, the platform's
+    figures in every place."""
     as_of = pd.Timestamp(as_of)
     figures = _regional_figures(Names(ds, lang), platform, region_name, as_of)
     if region_name is None:
         return Region(None, (), (), figures)
-    return replace(region_overview(ds, region_name, as_of, lang), figures=figures)
+    overview = region_overview(ds, region_name, as_of, lang)
+    return replace(overview, figures=figures,
+                   orientations=tuple(o for o in overview.orientations if o.platform == platform))
 
 
 def money(ds: Dataset, company: str, as_of, region=None, lang: str = "en") -> Money | None:
