@@ -300,8 +300,9 @@ def standing(ds: Dataset, platform: str, as_of, lang: str = "en", reading: str |
     rows = stages.stage_rows(ds, reading)
     evidence = {int(r.stage): names.text(r, "evidence") for r in rows[rows["platform"] == platform].itertuples()}
     entries = tuple(
-        StageEntry(int(r.stage), names.stage(r.stage), r.started, r.precision, _users_at(ds, platform, r.started, as_of, names),
-                   known_text(evidence[int(r.stage)], as_of), r.source_id)
+        StageEntry(int(r.stage), names.stage(r.stage), r.started, r.precision,
+                   _users_at(ds, platform, r.started, as_of, names), known_text(evidence[int(r.stage)], as_of),
+                   r.source_id)
         for r in table.itertuples())
     current, rule = table.iloc[-1], stages.reading(ds, reading)
     return Standing(platform, int(current["stage"]), names.stage(current["stage"]), current["started"],

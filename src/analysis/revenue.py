@@ -34,7 +34,8 @@ def revenue(ds: Dataset, item: str = "ad_revenue", company: str = "Meta", as_of=
     checks.choice("item", item, REVENUE_ITEMS)
     checks.choice("company", company, sorted(set(ds.revenue["company"])))
     rows = ds.revenue[(ds.revenue["item"] == item) & (ds.revenue["company"] == company)]
-    rows = rows.merge(ds.releases[["company", "period", "reported", "published_as"]], on=["company", "period"], how="left")
+    rows = rows.merge(ds.releases[["company", "period", "reported", "published_as"]], on=["company", "period"],
+                      how="left")
     if as_of is not None:
         day = checks.timestamp("as_of", as_of)
         published = rows["source_id"].map(ds.sources.set_index("source_id")["published"])

@@ -116,7 +116,8 @@ def first_markets(ds: Dataset, platforms=None) -> pd.DataFrame:
             if region in REGIONS:
                 first = firsts.setdefault((row.platform, region), {
                     "platform": row.platform, "region": region, "first_date": row.date,
-                    "first_precision": row.date_precision, "first_event": row.event, "source_id": row.source_id, "events": 0})
+                    "first_precision": row.date_precision, "first_event": row.event, "source_id": row.source_id,
+                    "events": 0})
                 first["events"] += 1
     if not firsts:
         raise ValueError(f"no local (non-worldwide) events for platforms={platforms!r}")
