@@ -191,9 +191,10 @@ def test_a_briefing_before_any_regional_figure_states_the_world_figure_under_its
     for lang, sentence in (("en", "In Q3 2016, reported on 2 Nov 2016, Facebook earned $6.82 billion from advertising"),
                            ("de", "Im 3. Quartal 2016, gemeldet am 2. November 2016, erzielte Facebook 6,82\u00a0Mrd. "
                                   "US-Dollar mit Werbung")):
-        b = Briefing(real, "Messenger", "Europe", "2016-11-02", lang)
+        b = Briefing(real, "Messenger", "Latin America", "2016-11-02", lang)
         assert sentence in re.sub("<[^>]+>", "", str(b.money()))
         assert "Meta" not in str(b.money()) and not revenue.has_split(real, "Meta", "2016-11-02")
+        assert "Rest" not in str(b.money()) and "Übrige" not in str(b.money())  # no region without its figure
         assert str(b.plot_money().data) == ""
 
 
