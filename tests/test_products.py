@@ -168,3 +168,14 @@ def test_real_data_threads_ads_reached_germany_only_in_2026():
     assert state(ds, "Threads ads", market="DE", as_of="2025-12-31")["state"] == "announced"
     assert state(ds, "Threads ads", market="US", as_of="2025-12-31")["state"] == "available"
     assert state(ds, "Threads ads", market="DE", as_of="2026-02-01")["state"] == "available"
+
+
+def test_real_data_a_block_of_the_app_shelves_every_product_until_it_is_lifted():
+    ds = analysis.load()
+    russia = products.product_states(ds, platforms="Snapchat", market="RU").set_index("product")
+    assert russia.loc["Snapchat app", "state"] == "shelved"
+    others = russia.drop("Snapchat app")
+    # Sponsored Snaps were tested worldwide in 2026: not in Russia, blocked since October 2025
+    assert set(others["state"]) == {"shelved"} and set(others["since"]) == {pd.Timestamp("2025-10-10")}
+    nepal = products.product_states(ds, platforms="WhatsApp", market="NP").set_index("product")
+    assert nepal.loc["WhatsApp Business API", "state"] == "available"  # the ban of September 2025 was lifted

@@ -336,3 +336,18 @@ def test_a_country_view_does_not_name_the_country_as_the_first_market(real):
     europe = facts.market(real, "Instagram", real.latest, "Europe")
     assert germany.paid and all(o.where != "Germany" for o in germany.paid)
     assert "United Kingdom" in {o.where for o in europe.paid}  # sponsored posts came to Europe there first
+
+
+@pytest.mark.parametrize("lang, sentence", [
+    ("en", "has been blocked here since 10 Apr 2026, so businesses can book nothing in it"),
+    ("de", "ist hier seit dem 10. April 2026 gesperrt; Unternehmen können darin nichts buchen"),
+])
+def test_a_block_of_the_whole_app_takes_every_product_out_of_the_market(real, lang, sentence):
+    russia = facts.market(real, "Telegram", real.latest, "RU", lang)
+    assert (russia.paid, russia.testing, russia.free) == ((), (), ()) and russia.blocked is not None
+    assert sentence in str(words.Words(words.Html(words.Citations()), real.latest, lang).market("Telegram", russia, "Russia"))
+    assert facts.outlook(real, "Telegram", real.latest, "RU").shelved == ()  # the block says it once
+    before = facts.market(real, "Telegram", "2026-04-09", "RU")
+    assert before.blocked is None and before.paid  # the slowdown of February was no block
+    lifted = facts.market(real, "Instagram", real.latest, "TR")  # Turkey's nine-day block of 2024
+    assert lifted.blocked is None and "Instagram ads" in {o.product for o in lifted.paid}

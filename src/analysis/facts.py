@@ -123,6 +123,7 @@ class Market:
     paid: tuple[Offer, ...]  # available, and businesses pay the platform for it
     testing: tuple[Offer, ...]
     free: tuple[Offer, ...]  # available free business tools
+    blocked: Offer | None = None  # the app itself, where it is blocked in the market
 
 
 @dataclass(frozen=True)
@@ -366,15 +367,20 @@ def market(ds: Dataset, platform: str, as_of, where=None, lang: str = "en") -> M
     offers = _offers(ds, platform, as_of, where, lang)
     paid = tuple(o for o in offers if o.state == "available" and o.kind in products.PAID_KINDS)
     free = tuple(o for o in offers if o.state == "available" and o.kind == "business_tools")
-    testing = tuple(o for o in offers if o.state == "in test" and o.kind != "other")
-    return Market(where, paid, testing, free)
+    testing = tuple(o for o in offers if o.state == "in test" and o.kind not in ("other", "market_access"))
+    blocked = next((o for o in offers if o.kind == "market_access" and o.state == "shelved"), None)
+    return Market(where, paid, testing, free, blocked)
 
 
 def outlook(ds: Dataset, platform: str, as_of, where=None, lang: str = "en", reading: str | None = None) -> Outlook:
     """Open plans (with their age), products back after a shelving, replaced and shelved ones (of
     the products for businesses: not rules, blocks or features for users, kind ``other``), and the
     next stage if the platform has not reached stage 3 under ``reading``."""
-    offers = [o for o in _offers(ds, platform, as_of, where, lang) if o.kind != "other"]  # business products only
+    every = _offers(ds, platform, as_of, where, lang)
+    blocks = {o.source_id for o in every if o.kind == "market_access" and o.state == "shelved"}
+    # business products only, and not those a block of the whole app shelved (the market section says so)
+    offers = [o for o in every if o.kind not in ("other", "market_access")
+              and not (o.state == "shelved" and o.source_id in blocks)]
     stage = stages.stage_at(ds, platform, as_of, reading)
     return Outlook(
         open_plans=tuple(o for o in offers if o.state == "announced"),

@@ -30,7 +30,8 @@ def product_states(ds: Dataset, *, platforms=None, as_of=None, market=None) -> p
     """Each product's state on a date, in a market.
 
     A product is "announced", "in test", "available", "shelved", or "replaced" (not available, and
-    the product products.csv names as its replacement is). Tests, launches and announcements count in a market
+    the product products.csv names as its replacement is). Where the app itself is blocked (its
+    ``market_access`` product shelved), all its products there are shelved from the block on. Tests, launches and announcements count in a market
     when they touch it (a launch in Brazil counts for Latin America); a shelving counts only
     where it covers the whole market (a stop in Myanmar does not shelve a product in Asia-Pacific).
     An event does not touch a country it left out (``excluded``, a country or a group of groups.csv
@@ -67,8 +68,8 @@ def product_states(ds: Dataset, *, platforms=None, as_of=None, market=None) -> p
     found = pd.DataFrame([r for r in rows if r is not None],
                          columns=[c for c in _COLUMNS if c not in ("kind", "replaced_by")])
     products = ds.products.assign(platform=ds.products["platform"].astype(str))
-    result = _mark_replaced(found.assign(platform=found["platform"].astype(str)).merge(
-        products[["platform", "product", "kind", "replaced_by"]], on=["platform", "product"], how="left"))
+    result = _blocked(_mark_replaced(found.assign(platform=found["platform"].astype(str)).merge(
+        products[["platform", "product", "kind", "replaced_by"]], on=["platform", "product"], how="left")))
     result["platform"] = pd.Categorical(result["platform"], categories=ds.platforms["platform"].cat.categories,
                                         ordered=True)
     result["state"] = pd.Categorical(result["state"], categories=STATES, ordered=True)
@@ -111,6 +112,20 @@ def _mark_replaced(table: pd.DataFrame) -> pd.DataFrame:
         if available.at[key, "since"] > table.at[row, "since"]:
             table.loc[row, ["since", "since_precision"]] = available.loc[key, ["since", "since_precision"]].to_list()
     table.loc[~replaced, "replaced_by"] = pd.NA
+    return table
+
+
+def _blocked(table: pd.DataFrame) -> pd.DataFrame:
+    """Where the app itself (its ``market_access`` product) is shelved in the market, a block, every
+    other product of it there is shelved too, from the block on: a later event elsewhere does not
+    bring it back, only the block's lifting does."""
+    blocks = table[(table["kind"] == "market_access") & (table["state"] == "shelved")].set_index("platform")
+    hit = table["platform"].isin(blocks.index) & (table["kind"] != "market_access") & ~table["state"].isin(
+        ["shelved", "replaced"])
+    for row in table.index[hit]:
+        block = blocks.loc[table.at[row, "platform"]]
+        table.loc[row, ["state", "since", "since_precision", "where", "event", "source_id"]] = [
+            "shelved", block["since"], block["since_precision"], block["where"], block["event"], block["source_id"]]
     return table
 
 

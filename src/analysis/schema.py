@@ -34,7 +34,7 @@ EVENT_KINDS = ("announcement", "test", "launch", "expansion", "shelved")
 DATE_PRECISIONS = ("day", "month")
 DATE_KINDS = ("announced", "effective", "reported", "month")
 PRODUCT_KINDS = ("in_app_ads", "paid_messaging", "paid_business_tools", "click_to_chat_ads",
-                 "business_tools", "other")
+                 "business_tools", "market_access", "other")
 METRIC_TOPICS = ("users", "reach", "business")
 ORIENTATIONS = ("B2B", "B2C")
 UNITS = ("millions", "percent", "usd_billions")
@@ -238,7 +238,9 @@ PRODUCTS_TABLE = Table(
               "in_app_ads (ads shown in the app), paid_messaging (businesses pay per message or "
               "for reach in chats), paid_business_tools (paid features such as verification), "
               "click_to_chat_ads (ads elsewhere that open a chat), business_tools (free presence "
-              "and messaging tools) or other (not a business product).", categories=PRODUCT_KINDS),
+              "and messaging tools), market_access (the app itself in a market: a block shelves it, and "
+              "with it every product of the app there, until a lifting) or other (not a business "
+              "product).", categories=PRODUCT_KINDS),
         Field("replaced_by", "string", "The product of the same platform that replaced it, if any.",
               required=False),
         Field("source_id", "string", "The source saying what replaced it; required with replaced_by.",

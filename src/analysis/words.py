@@ -182,6 +182,8 @@ class Words:
         return note + table
 
     def market(self, platform: str, f: facts.Market, place: str) -> Markup:
+        if f.blocked is not None:  # every product of the app is shelved with it
+            return self.m.paragraph(self.s.market_blocked(platform, place, self.as_of, f.blocked))
         text = self.m.paragraph(self.s.market_intro(platform, place, self.as_of, bool(f.paid)))
         if f.paid:
             text += self.m.bullets([self.s.offer(o) for o in f.paid])
