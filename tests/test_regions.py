@@ -201,3 +201,19 @@ def test_a_figure_of_a_year_is_unknown_before_its_source_appeared(mini):
     # every miniature figure cites src-b, published 1 Jun 2018: India's 2017 figure is not known before
     assert regions.known_by(mini, "2018-05-31").empty
     assert list(regions.known_by(mini, "2018-06-01")["year"].astype(int)) == [2017, 2018, 2018]
+
+
+@pytest.fixture(scope="module")
+def undated_report(tmp_path_factory):
+    """India's 2019 figure read from a source that shows no date."""
+    sources = [*BASE["sources"], ("src-undated", "Some Study", "A study", "", "https://example.org/u", "en", "")]
+    rows = [(*r[:-2], "src-undated", r[-1]) if r[6] == "2019" else r for r in BASE["regions"]]
+    return make_dataset(tmp_path_factory.mktemp("undated") / "d", sources=sources, regions=rows)
+
+
+@pytest.mark.parametrize("as_of, years", [("2019-12-31", [2017]), ("2020-01-01", [2017, 2019])])
+def test_a_figure_from_an_undated_source_is_known_from_the_year_after_its_own(undated_report, as_of, years):
+    # a survey of 2019 may have ended after a briefing dated in 2019
+    known = regions.known_by(undated_report, as_of)
+    india = known[(known["country"] == "IN") & (known["metric"] == "users")]
+    assert sorted(india["year"].astype(int)) == years

@@ -15,11 +15,13 @@ def metrics(ds: Dataset) -> list[str]:
 
 def known_by(ds: Dataset, as_of) -> pd.DataFrame:
     """The regional figures known on ``as_of``: of its year or earlier, and from a source published by
-    then (an undated source counts from the figure's year)."""
+    then (an undated source counts from the year after the figure's: a survey of the year may end
+    after the date)."""
     when = checks.timestamp("as_of", as_of)
     table = ds.regions
     published = table["source_id"].map(ds.sources.set_index("source_id")["published"])
-    return table[(table["year"] <= when.year) & (published.isna() | (published <= when)).to_numpy()]
+    known = (published <= when) | (published.isna() & (table["year"] < when.year))
+    return table[(table["year"] <= when.year) & known.to_numpy()]
 
 
 def compare(ds: Dataset, metric: str, *, platform=None, region=None, year=None, until=None, as_of=None,
