@@ -296,3 +296,11 @@ def test_family_in_words_and_in_a_briefing_on_a_meta_app_only(mini):
                              "(1. Juni 2019), 11\u00a0% mehr als ein Jahr zuvor")
     assert "Meta counted" in str(Briefing(mini, "Messenger", None, "2020-01-01", cache=ChartCache()).users())
     assert "counted" not in str(Briefing(mini, "Telegram", None, "2020-01-01", cache=ChartCache()).users())
+
+
+def test_money_gives_the_revenue_outside_advertising_of_its_own_quarter_where_known():
+    real = analysis.load()
+    snap = facts.money(real, "Snap Inc.", real.latest, "Europe")  # Europe's newest is Q4 2025; other revenue runs to Q1 2026
+    assert (snap.quarter, snap.other_quarter) == ("2025-Q4", "2025-Q4")
+    meta = facts.money(real, "Meta", "2024-03-01")
+    assert meta.other_quarter == meta.quarter == "2023-Q4"

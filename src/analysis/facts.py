@@ -423,9 +423,9 @@ def region(ds: Dataset, platform: str, as_of, region_name=None, lang: str = "en"
 def money(ds: Dataset, company: str, as_of, region=None, lang: str = "en") -> Money | None:
     """The company's advertising revenue (or, where it splits only that by geography, its whole
     revenue) in the newest quarter known on ``as_of``, worldwide and in its geography holding
-    ``region``, and its revenue outside advertising; None where the company reports no revenue in
-    the data, or none was known by then. With a region, the quarter is the newest with a figure for
-    its geography, where there is one."""
+    ``region``, and its revenue outside advertising (of the same quarter where known, else its
+    newest); None where the company reports no revenue in the data, or none was known by then.
+    With a region, the quarter is the newest with a figure for its geography, where there is one."""
     if company not in set(ds.revenue["company"]):
         return None
     item = revenue.split_item(ds, company)
@@ -439,13 +439,13 @@ def money(ds: Dataset, company: str, as_of, region=None, lang: str = "en") -> Mo
     others = (tuple(labels.region_in_text(r, lang) for r in revenue.regions_in(ds, geography, company)
                     if r != region) if geography else ())
     other = revenue.revenue(ds, "other_revenue", company, as_of)
+    other_quarter = quarter if quarter in set(other["period"]) else (other["period"].iloc[-1] if len(other) else None)
     known = worldwide.set_index("period")
     return Money(company, known.loc[quarter, "published_as"], item, quarter, known.loc[quarter, "reported"],
                  _amount(figures, quarter, WORLDWIDE),
                  Names(ds, lang).geography(geography) if geography else None, others,
                  _amount(figures, quarter, geography) if geography else None,
-                 _amount(other, other["period"].iloc[-1], WORLDWIDE) if len(other) else None,
-                 other["period"].iloc[-1] if len(other) else None)
+                 _amount(other, other_quarter, WORLDWIDE) if other_quarter else None, other_quarter)
 
 
 def _amount(table: pd.DataFrame, quarter: str, geography: str) -> Amount | None:
