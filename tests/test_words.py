@@ -351,3 +351,9 @@ def test_a_block_of_the_whole_app_takes_every_product_out_of_the_market(real, la
     assert before.blocked is None and before.paid  # the slowdown of February was no block
     lifted = facts.market(real, "Instagram", real.latest, "TR")  # Turkey's nine-day block of 2024
     assert lifted.blocked is None and "Instagram ads" in {o.product for o in lifted.paid}
+
+
+def test_the_outlook_names_a_replacement_while_it_is_recent(real):
+    recent = facts.outlook(real, "KakaoTalk", "2020-12-31", "KR")
+    assert [o.product for o in recent.replaced] == ["Kakao Plus Friend"]  # renamed Kakao Talk Channel in 2019
+    assert facts.outlook(real, "KakaoTalk", real.latest, "KR").replaced == ()  # not news seven years on

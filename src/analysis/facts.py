@@ -373,7 +373,8 @@ def market(ds: Dataset, platform: str, as_of, where=None, lang: str = "en") -> M
 
 
 def outlook(ds: Dataset, platform: str, as_of, where=None, lang: str = "en", reading: str | None = None) -> Outlook:
-    """Open plans (with their age), products back after a shelving, replaced and shelved ones (of
+    """Open plans (with their age), products back after a shelving, replaced ones (in the last
+    ``STALE_YEARS``) and shelved ones (of
     the products for businesses: not rules, blocks or features for users, kind ``other``), and the
     next stage if the platform has not reached stage 3 under ``reading``."""
     every = _offers(ds, platform, as_of, where, lang)
@@ -386,7 +387,7 @@ def outlook(ds: Dataset, platform: str, as_of, where=None, lang: str = "en", rea
         open_plans=tuple(o for o in offers if o.state == "announced"),
         returned=tuple(o for o in offers if o.shelved_before is not None
                        and o.state in ("announced", "in test", "available")),
-        replaced=tuple(o for o in offers if o.state == "replaced"),
+        replaced=tuple(o for o in offers if o.state == "replaced" and o.age_years <= STALE_YEARS),  # recent
         shelved=tuple(o for o in offers if o.state == "shelved"),
         next_stage=stage + 1 if stage < 3 else None)
 
