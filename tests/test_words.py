@@ -127,6 +127,15 @@ def test_outlook_says_age_return_replacement_and_shelving():
     assert "- **Desktop app**: am 1. Januar 2019 eingestellt; nichts Belegtes deutet auf eine Rückkehr hin" in german
 
 
+def test_a_long_test_says_no_launch_is_on_record():
+    found = facts.Market("DE", (), (offer("Profiles", "business_tools", "in test", "2016-01-01", age_years=3.5),), ())
+    assert "in test since 1 Jan 2016; no launch is on record, over 3 years later" in str(md_words().market("X", found, "Germany"))
+    german = words.Words(words.Md(words.Citations()), AS_OF, "de").market("X", found, "Deutschland")
+    assert "im Test seit dem 1. Januar 2016; ein Start ist auch über 3 Jahre später nicht belegt" in str(german)
+    recent = facts.Market("DE", (), (offer("Profiles", "business_tools", "in test", "2019-01-01", age_years=0.5),), ())
+    assert "no launch" not in str(md_words().market("X", recent, "Germany"))
+
+
 def test_an_outlook_for_a_market_says_a_plan_is_open_there():
     found = facts.Outlook(open_plans=(offer("Verified", "paid_business_tools", "announced", "2018-01-01",
                                             age_years=1.5),), returned=(), replaced=(), shelved=(), next_stage=None)
