@@ -367,20 +367,20 @@ def market(ds: Dataset, platform: str, as_of, where=None, lang: str = "en") -> M
     offers = _offers(ds, platform, as_of, where, lang)
     paid = tuple(o for o in offers if o.state == "available" and o.kind in products.PAID_KINDS)
     free = tuple(o for o in offers if o.state == "available" and o.kind == "business_tools")
-    testing = tuple(o for o in offers if o.state == "in test" and o.kind not in ("other", "market_access"))
+    testing = tuple(o for o in offers if o.state == "in test" and o.kind not in products.NOT_OFFERED)
     blocked = next((o for o in offers if o.kind == "market_access" and o.state == "shelved"), None)
     return Market(where, paid, testing, free, blocked)
 
 
 def outlook(ds: Dataset, platform: str, as_of, where=None, lang: str = "en", reading: str | None = None) -> Outlook:
     """Open plans (with their age), products back after a shelving, replaced ones (in the last
-    ``STALE_YEARS``) and shelved ones (of
-    the products for businesses: not rules, blocks or features for users, kind ``other``), and the
-    next stage if the platform has not reached stage 3 under ``reading``."""
+    ``STALE_YEARS``) and shelved ones, of the products for businesses (not the app itself, rules or
+    features for users: ``products.NOT_OFFERED``), and the next stage if the platform has not
+    reached stage 3 under ``reading``."""
     every = _offers(ds, platform, as_of, where, lang)
     blocks = {o.source_id for o in every if o.kind == "market_access" and o.state == "shelved"}
     # business products only, and not those a block of the whole app shelved (the market section says so)
-    offers = [o for o in every if o.kind not in ("other", "market_access")
+    offers = [o for o in every if o.kind not in products.NOT_OFFERED
               and not (o.state == "shelved" and o.source_id in blocks)]
     stage = stages.stage_at(ds, platform, as_of, reading)
     return Outlook(

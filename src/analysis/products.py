@@ -11,6 +11,8 @@ from .schema import REGIONS, WORLDWIDE
 STATES = ("announced", "in test", "available", "shelved", "replaced")
 # Kinds of product a business pays the platform for (the rest are free tools or not for businesses).
 PAID_KINDS = ("in_app_ads", "paid_messaging", "paid_business_tools", "click_to_chat_ads")
+# Kinds that are no product a business uses: the app itself in a market, and rules or user features.
+NOT_OFFERED = ("market_access", "other")
 
 # What each kind of event makes of a product's state: (the states it changes, the new state).
 # An announcement does not take back a test or a launch; a test does not take back a launch.
@@ -31,9 +33,10 @@ def product_states(ds: Dataset, *, platforms=None, as_of=None, market=None) -> p
 
     A product is "announced", "in test", "available", "shelved", or "replaced" (not available, and
     the product products.csv names as its replacement is). Where the app itself is blocked (its
-    ``market_access`` product shelved), all its products there are shelved from the block on. Tests, launches and announcements count in a market
-    when they touch it (a launch in Brazil counts for Latin America); a shelving counts only
-    where it covers the whole market (a stop in Myanmar does not shelve a product in Asia-Pacific).
+    ``market_access`` product shelved), all its products there are shelved from the block on.
+    Tests, launches and announcements count in a market when they touch it (a launch in Brazil
+    counts for Latin America); a shelving counts only where it covers the whole market (a stop in
+    Myanmar does not shelve a product in Asia-Pacific).
     An event does not touch a country it left out (``excluded``, a country or a group of groups.csv
     such as the EU) before the day that country was reached (``excluded_until``), and then does not
     cover that country's region as a whole.
