@@ -147,6 +147,29 @@ def test_close_stops_the_kernel_and_removes_its_folder(tmp_path):
     assert not (tmp_path / folder).exists()
 
 
+def test_a_kernel_launched_without_waiting_is_ready_at_its_first_run(tmp_path):
+    with WarmKernel(tmp_path, preload=["json"], wait=False) as warm:
+        assert warm.starts == 0 and warm._km.has_kernel  # launched, not yet waited for
+        state, _ = check(warm, tmp_path, value="first")
+        assert state["value"] == "first" and not state["leftover"]
+        assert warm.starts == 1
+
+
+def test_a_kernel_launched_without_waiting_reports_a_failed_start_at_its_first_run(tmp_path):
+    warm = WarmKernel(tmp_path, preload=["no_such_module_here"], wait=False)
+    process, folder = warm._km.provisioner.process, warm._folder
+    with pytest.raises(KernelFailure, match="ModuleNotFoundError: No module named 'no_such_module_here'"):
+        check(warm, tmp_path)
+    assert process.poll() is not None and not Path(folder).exists()
+
+
+def test_closing_a_kernel_that_is_still_starting_ends_it(tmp_path):
+    warm = WarmKernel(tmp_path, preload=["matplotlib.pyplot"], wait=False)
+    process, folder = warm._km.provisioner.process, warm._folder
+    warm.close()
+    assert process.poll() is not None and not Path(folder).exists()
+
+
 def test_a_polling_channel_reads_a_message_whose_wake_up_was_missed():
     """A poll without a time limit never returns if the loop misses its wake-up (here the
     socket is taken off the loop, as a stale task did); the channel's polls have a limit, and

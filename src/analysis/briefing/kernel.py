@@ -20,24 +20,19 @@ import time
 import weakref
 from queue import Empty
 
-import nbformat
-import papermill
 from jupyter_client.asynchronous.client import AsyncKernelClient
 from jupyter_client.channels import AsyncZMQSocketChannel
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
-from papermill.clientwrap import PapermillNotebookClient
-from papermill.engines import Engine, papermill_engines
-from papermill.log import logger
 from traitlets import Type
 
 from .. import scratch
 from ..files import write_atomic
 
-ENGINE = "warm-kernel"
 KERNEL_NAME = "python3"
 KERNEL_MANAGER = "analysis.briefing.kernel.PollingKernelManager"  # for papermill's kernel_manager_class
 POLL_SECONDS = 0.5  # the longest single wait for a kernel message
+KILL_TIMEOUT = 5  # seconds a killed kernel may take to end
 
 
 class PollingChannel(AsyncZMQSocketChannel):
@@ -95,19 +90,24 @@ class WarmKernel:
         Code run once in each kernel after ``preload`` (its effects on modules last).
     startup_timeout : float
         Seconds to wait for the kernel to start and import ``preload``.
+    wait : bool
+        Wait here until the kernel is ready; if False, the kernel starts while the caller goes on,
+        and the first ``run`` waits for it (and raises what a start here would have raised).
 
     Use it as a context manager, or call ``close``.
     """
 
-    def __init__(self, cwd, *, preload=(), setup: str = "", startup_timeout: float = 60):
+    def __init__(self, cwd, *, preload=(), setup: str = "", startup_timeout: float = 60, wait: bool = True):
         self.cwd = str(cwd)
         self.preload = list(preload)
         self.setup = setup
         self.startup_timeout = startup_timeout
-        self.starts = 0  # how many kernels this object has started
+        self.starts = 0  # how many kernels this object has made ready
         self.notebook = None  # the notebook of the current run, as far as it got
         self._km = self._kc = self._folder = None
-        self._start()
+        self._launch()
+        if wait:
+            self._ready()
 
     def run(self, notebook, output, parameters: dict, *, timeout: float | None = None):
         """Execute ``notebook`` with ``parameters``; write and return the executed notebook.
@@ -119,6 +119,13 @@ class WarmKernel:
         KernelFailure
             The run passed ``timeout`` seconds or the kernel died; what ran is at ``output``.
         """
+        import nbformat
+        import papermill  # heavy: imported while a kernel launched with wait=False starts
+
+        from .engine import ENGINE
+
+        if self._kc is None:
+            self._ready()
         deadline = time.monotonic() + timeout if timeout else None
         self.notebook = None
         try:
@@ -145,7 +152,8 @@ class WarmKernel:
     def restart(self) -> None:
         """Replace the kernel by a new one (with ``preload`` imported)."""
         self.close()
-        self._start()
+        self._launch()
+        self._ready()
 
     def close(self) -> None:
         """Stop the kernel at once and remove its sockets."""
@@ -155,6 +163,10 @@ class WarmKernel:
         if self._km is not None:
             try:
                 if self._km.has_kernel:
+                    # Killed and reaped here: jupyter_client's own shutdown would look for the
+                    # end of the process only every 0.1 s.
+                    run_sync(self._km.provisioner.kill)()
+                    self._km.provisioner.process.wait(timeout=KILL_TIMEOUT)
                     run_sync(self._km.shutdown_kernel)(now=True)
             finally:
                 run_sync(self._km.cleanup_resources)()
@@ -170,7 +182,7 @@ class WarmKernel:
         process = getattr(self._km.provisioner, "process", None) if self._km is not None else None
         if process is not None and process.poll() is None:
             process.kill()
-            process.wait(timeout=5)
+            process.wait(timeout=KILL_TIMEOUT)
         if self._folder is not None:
             scratch.remove(self._folder)
 
@@ -180,7 +192,8 @@ class WarmKernel:
     def __exit__(self, *exc_info):
         self.close()
 
-    def _start(self) -> None:
+    def _launch(self) -> None:
+        """Start the kernel process; it imports and listens while this process goes on."""
         _LIVE.add(self)
         # IPC sockets in a private folder: no TCP port two kernels could both pick, and no
         # warning about unencrypted TCP.
@@ -191,6 +204,13 @@ class WarmKernel:
         try:
             run_sync(self._km.start_kernel)(
                 cwd=self.cwd, extra_arguments=["--HistoryManager.hist_file=:memory:"])
+        except BaseException:
+            self.close()
+            raise
+
+    def _ready(self) -> None:
+        """Wait for the launched kernel to answer, then import ``preload`` and run ``setup`` in it."""
+        try:
             self._kc = self._km.client()
             self._kc.start_channels()
             run_sync(self._kc.wait_for_ready)(timeout=self.startup_timeout)
@@ -211,20 +231,3 @@ class WarmKernel:
         if content["status"] != "ok":
             raise KernelFailure(f"{code!r} failed in the kernel: {content.get('ename')}: "
                                 f"{content.get('evalue')}")
-
-
-class WarmKernelEngine(Engine):
-    """A papermill engine that executes in a ``WarmKernel`` (passed as ``warm_kernel=``)."""
-
-    @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, *, warm_kernel: WarmKernel,
-                                 deadline: float | None = None, **kwargs):
-        warm_kernel.notebook = nb_man.nb
-        client = PapermillNotebookClient(
-            nb_man, km=warm_kernel._km, kernel_name=kernel_name, log=logger,
-            timeout_func=(lambda cell: max(deadline - time.monotonic(), 0.01)) if deadline else None)
-        client.kc = warm_kernel._kc  # reuse the running client: nothing starts, nothing stops
-        return client.execute()
-
-
-papermill_engines.register(ENGINE, WarmKernelEngine)

@@ -104,7 +104,8 @@ def render_briefing(platform: str, region: str | None = None, as_of=None, lang: 
         scratch.remove_stale()
         printer = starting.submit(_printer) if pdf else None
         try:
-            with WarmKernel(TEMPLATE.parent, preload=PRELOAD, startup_timeout=START_TIMEOUT) as kernel:
+            # The kernel starts while this process imports papermill and the exporter (render_in).
+            with WarmKernel(TEMPLATE.parent, preload=PRELOAD, startup_timeout=START_TIMEOUT, wait=False) as kernel:
                 page = render_in(values, out, data, kernel, timeout)
             if printer is not None:
                 print_pdf(printer.result(timeout=START_TIMEOUT), page)
