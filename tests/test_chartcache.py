@@ -1,5 +1,6 @@
 """Briefing charts: drawn once for the same inputs, again when the data or the settings change."""
 
+import errno
 import fcntl
 import json
 import subprocess
@@ -13,6 +14,7 @@ import pytest
 
 import analysis
 from analysis import style
+from analysis.briefing import chartcache
 from analysis.briefing.chartcache import ChartCache, fingerprint
 from analysis.briefing.content import Briefing
 from factory import make_dataset
@@ -103,6 +105,17 @@ def test_workers_share_charts_through_the_folder(mini, tmp_path, cache):
     shared = Briefing(ds, "Messenger", cache=cache).plot_peers()
     assert shared is not drawn
     assert (shared.png, shared.alt) == (drawn.png, drawn.alt)
+
+
+def test_a_chart_that_cannot_be_shared_is_still_shown(mini, tmp_path, cache, monkeypatch):
+    def full_disk(path, text):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(chartcache, "write_atomic", full_disk)
+    cache.share(tmp_path)
+    chart = Briefing(mini, "Messenger", cache=cache).plot_peers()
+    assert chart.png.startswith(b"\x89PNG") and chart.alt.startswith("Chart: ")
+    assert list(tmp_path.glob("*.json")) == []
 
 
 @pytest.fixture

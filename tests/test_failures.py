@@ -9,6 +9,7 @@ import resource
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -210,8 +211,13 @@ def test_kill_9_of_a_batch_ends_its_workers_and_kernels_and_leaves_no_folder(tin
         "the workers remove the batch's folder"
 
 
-def test_kill_9_of_one_briefing_ends_its_kernel_and_the_next_run_removes_its_folder(slow_template, tmp_path):
-    process = start(slow_template, "--platform", "WhatsApp", "--out", tmp_path / "out")
+def test_kill_9_of_one_briefing_ends_its_kernel_and_the_next_run_removes_its_folder(slow_template, tmp_path,
+                                                                                      monkeypatch):
+    # Its own temporary folder: the runs of other tests beside this one remove what they find stale.
+    scratch_root = tmp_path / "tmp"
+    scratch_root.mkdir()
+    process = start(slow_template, "--platform", "WhatsApp", "--out", tmp_path / "out",
+                    env={**os.environ, "TMPDIR": str(scratch_root)})
     tree = wait_for_kernels(process, 1)
     kernels = kernel_folders(tree)
     process.kill()
@@ -219,6 +225,7 @@ def test_kill_9_of_one_briefing_ends_its_kernel_and_the_next_run_removes_its_fol
     assert_all_ended(tree)
     assert len(kernels) == 1 and all(folder.is_dir() for folder in kernels), \
         "the killed command could not remove its kernel's folder"
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch_root))
     assert set(scratch.remove_stale()) >= kernels
     assert not any(folder.exists() for folder in kernels)
 

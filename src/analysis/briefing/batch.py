@@ -24,7 +24,8 @@ from ..labels import label
 from ..params import BriefingParameterError, validate
 from ..schema import LANGUAGES, REGIONS
 from .run import (EXECUTED, PRELOAD, START_TIMEOUT, TEMPLATE, TIMEOUT, BriefingFailed,
-                  check_output_folder, check_timeout, input_checksum, output_name, print_pdf, render_in)
+                  check_output_folder, check_timeout, input_checksum, output_name, print_pdf, render_in,
+                  share_charts)
 
 WORKERS_PER_CORE = 2  # the most batch workers per core this process may run on
 
@@ -273,8 +274,7 @@ def _worker_render(values: dict, out: Path, data, timeout: float, charts: str | 
         from .kernel import WarmKernel
 
         kernel = WarmKernel(TEMPLATE.parent, preload=PRELOAD, startup_timeout=START_TIMEOUT,
-                            setup=("import analysis.briefing.chartcache; "
-                                   f"analysis.briefing.chartcache.CHARTS.share({charts!r})"))
+                            setup=share_charts(charts))
         util.Finalize(None, kernel.close, exitpriority=10)  # when the worker exits
         _worker_kernel.append(kernel)
     start = time.perf_counter()

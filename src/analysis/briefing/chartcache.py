@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import pickle
@@ -71,9 +72,9 @@ class ChartCache:
 
         The process that renders a chart holds a lock on it; the others wait for its result, for
         at most ``wait`` seconds before they render it themselves. The lock is released when its
-        holder finishes or dies.
+        holder finishes or dies. A chart that cannot be written to the folder is still returned.
         """
-        import fcntl  # POSIX only, like the batch's IPC kernels; a single briefing never gets here
+        import fcntl  # POSIX only, like the IPC kernels
 
         path = self.shared / f"{hashlib.sha256(repr(key).encode()).hexdigest()}.json"
         with open(path.with_suffix(".lock"), "a") as lock:
@@ -90,8 +91,9 @@ class ChartCache:
                 stored = json.loads(path.read_text(encoding="utf-8"))
                 return Chart(base64.b64decode(stored["png"]), stored["alt"])
             chart = render()
-            write_atomic(path, json.dumps({"alt": chart.alt,
-                                           "png": base64.b64encode(chart.png).decode("ascii")}))
+            with contextlib.suppress(OSError):  # a full disk, say: the others draw it themselves
+                write_atomic(path, json.dumps({"alt": chart.alt,
+                                               "png": base64.b64encode(chart.png).decode("ascii")}))
             return chart
 
 
@@ -114,6 +116,10 @@ def fingerprint(ds: Dataset) -> str:
 
 
 def settings() -> str:
-    """The matplotlib settings a chart is drawn with, as one digest (the same in every process)."""
-    text = repr(sorted((key, repr(value)) for key, value in mpl.rcParams.items()))
+    """The matplotlib settings a chart is drawn with, as one digest (the same in every process).
+
+    The backend is left out: it shows figures, and a chart saved to PNG is drawn by Agg whatever
+    it is (a kernel's inline backend and a command's Agg draw the same chart)."""
+    text = repr(sorted((key, repr(value)) for key, value in mpl.rcParams.items()
+                       if key not in ("backend", "interactive")))
     return hashlib.sha256(text.encode()).hexdigest()

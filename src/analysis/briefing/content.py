@@ -19,6 +19,9 @@ from ..params import validate
 from .chartcache import CHARTS, Chart, ChartCache, fingerprint, settings
 
 
+CHART_SECTIONS = ("standing", "users", "region", "money", "peers")  # the sections with a chart, in page order
+
+
 class Briefing:
     """Computes each section of a briefing and keeps the sources it cites, in order."""
 
@@ -102,6 +105,11 @@ class Briefing:
             return (10, 4.2), _money_chart, (money.company, self.as_of, highlight, self.lang)
         return None
 
+    def chart(self, section: str) -> Chart | None:
+        """The chart of a section as the page shows it (kept in ``cache``); None where it has none."""
+        spec = self.chart_spec(section)
+        return self._chart(*spec) if spec else None
+
     def figure(self, section: str) -> Figure | None:
         """The chart of a section (``standing``, ``users``, ``region``, ``peers``) drawn anew, for
         saving at another size or format; None where the section has no chart."""
@@ -133,7 +141,7 @@ class Briefing:
 
     def plot_stages(self) -> Chart:
         """The stage lanes of the platform and its peers up to the date, events of the region."""
-        return self._chart(*self.chart_spec("standing"))
+        return self.chart("standing")
 
     def users(self) -> str:
         """The newest user figure by the date, its age, and growth over at least a year."""
@@ -142,7 +150,7 @@ class Briefing:
 
     def plot_users(self) -> Chart:
         """The platform's user line beside Meta's apps (the non-peers in platforms.csv), up to the date."""
-        return self._chart(*self.chart_spec("users"))
+        return self.chart("users")
 
     def events(self) -> str:
         """The platform's monetization events so far, rows in the region highlighted."""
@@ -172,8 +180,7 @@ class Briefing:
     def plot_region(self):
         """Users of the platform by country up to the date, in the region if it has figures there
         (else everywhere); a sentence if it has none."""
-        chart = self.chart_spec("region")
-        return self._chart(*chart) if chart else HTML(self.words.no_country_users(self.platform))
+        return self.chart("region") or HTML(self.words.no_country_users(self.platform))
 
     @property
     def owner(self) -> str:
@@ -201,8 +208,7 @@ class Briefing:
     def plot_money(self):
         """The owner's advertising revenue (or whole revenue, as in ``money``) by its geographies per
         quarter, the region's highlighted; nothing where there is no money section."""
-        chart = self.chart_spec("money")
-        return self._chart(*chart) if chart else HTML("")
+        return self.chart("money") or HTML("")
 
     def peers_section(self) -> str:
         """Launch to first paid tools, this platform beside the others."""
@@ -210,7 +216,7 @@ class Briefing:
 
     def plot_peers(self) -> Chart:
         """The peer comparison chart up to the date."""
-        return self._chart(*self.chart_spec("peers"))
+        return self.chart("peers")
 
     def watch_next(self) -> str:
         """Open plans with their age, products back or replaced, shelved ones, and the next stage."""

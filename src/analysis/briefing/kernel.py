@@ -59,9 +59,18 @@ class PollingKernelClient(AsyncKernelClient):
 
 
 class PollingKernelManager(AsyncKernelManager):
-    """A kernel manager whose clients are ``PollingKernelClient``s."""
+    """A kernel manager whose clients are ``PollingKernelClient``s, and that ends a kernel shut
+    down ``now`` without delay."""
 
     client_factory = Type(PollingKernelClient)
+
+    async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
+        """Stop the kernel; with ``now``, kill and reap it here first (jupyter_client would look for
+        its end only every 0.1 s)."""
+        if now and self.has_kernel:
+            await self.provisioner.kill(restart=restart)
+            self.provisioner.process.wait(timeout=KILL_TIMEOUT)
+        await super().shutdown_kernel(now=now, restart=restart)
 
 
 class KernelFailure(RuntimeError):
@@ -163,10 +172,6 @@ class WarmKernel:
         if self._km is not None:
             try:
                 if self._km.has_kernel:
-                    # Killed and reaped here: jupyter_client's own shutdown would look for the
-                    # end of the process only every 0.1 s.
-                    run_sync(self._km.provisioner.kill)()
-                    self._km.provisioner.process.wait(timeout=KILL_TIMEOUT)
                     run_sync(self._km.shutdown_kernel)(now=True)
             finally:
                 run_sync(self._km.cleanup_resources)()

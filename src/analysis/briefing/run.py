@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import html
+import importlib
 import json
 import math
 import os
 import re
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -103,10 +105,23 @@ def render_briefing(platform: str, region: str | None = None, as_of=None, lang: 
     with folder_lock(out), ThreadPoolExecutor(max_workers=1) as starting:
         scratch.remove_stale()
         printer = starting.submit(_printer) if pdf else None
+        charts, done = scratch.make("charts"), threading.Event()
         try:
-            # The kernel starts while this process imports papermill and the exporter (render_in).
-            with WarmKernel(TEMPLATE.parent, preload=PRELOAD, startup_timeout=START_TIMEOUT, wait=False) as kernel:
-                page = render_in(values, out, data, kernel, timeout)
+            # While the kernel starts, this process imports what runs and exports the notebook, then
+            # draws the charts from the last one back (see draw_ahead); the imports come first, as
+            # a thread drawing beside them would slow both.
+            with WarmKernel(TEMPLATE.parent, preload=PRELOAD, startup_timeout=START_TIMEOUT, wait=False,
+                            setup=share_charts(charts)) as kernel:
+                for module in ("papermill", "analysis.briefing.export"):
+                    importlib.import_module(module)
+                drawing = threading.Thread(target=draw_ahead, args=(ds, values, charts, done),
+                                           name="draw-ahead", daemon=True)
+                drawing.start()
+                try:
+                    page = render_in(values, out, data, kernel, timeout)
+                finally:
+                    done.set()
+                    drawing.join(timeout=START_TIMEOUT)
             if printer is not None:
                 print_pdf(printer.result(timeout=START_TIMEOUT), page)
             if pptx:
@@ -114,8 +129,36 @@ def render_briefing(platform: str, region: str | None = None, as_of=None, lang: 
                 write_deck(ds, values, page)
             return page
         finally:
+            scratch.remove(charts)
             if printer is not None and printer.exception(timeout=START_TIMEOUT) is None:
                 printer.result().close()
+
+
+def share_charts(folder) -> str:
+    """The code that makes a kernel's briefings leave their charts in ``folder`` and take them from it."""
+    return f"import analysis.briefing.chartcache; analysis.briefing.chartcache.CHARTS.share({str(folder)!r})"
+
+
+def draw_ahead(ds: Dataset, values: dict, folder, done: threading.Event) -> None:
+    """Draw a briefing's charts into ``folder``, from the last one back, until ``done``.
+
+    The kernel running the briefing draws them from the first one on, sharing ``folder``: each
+    chart is drawn once, by whichever gets to it first (see ``ChartCache``), on both cores. A
+    chart that fails here is left to the kernel, which draws it again and reports the failure.
+    """
+    from .chartcache import ChartCache
+    from .content import CHART_SECTIONS, Briefing
+    from ..style import theme
+
+    try:
+        briefing = Briefing(ds, cache=ChartCache(shared=folder), **values)
+        with theme():  # the settings the briefing's setup cell applies
+            for section in reversed(CHART_SECTIONS):
+                if done.is_set():
+                    return
+                briefing.chart(section)
+    except Exception:  # noqa: BLE001 - the kernel draws what is missing and reports its own errors
+        return
 
 
 def _printer():

@@ -1,0 +1,82 @@
+"""One briefing: the command draws the charts from the last one back while the kernel starts; the
+kernel shows them, and the page is the same as when the kernel draws every chart itself."""
+
+import html
+import json
+import re
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+
+from analysis import scratch
+from analysis.briefing import run
+from analysis.briefing.content import Briefing
+
+VALUES = {"platform": "Messenger", "region": "Asia-Pacific", "as_of": "2017-07-11"}
+CHARTS = 3  # stages, users, peers: Messenger has no country figures and Meta no regional revenue in 2017
+
+
+def images(page: Path) -> list[str]:
+    """The text alternatives of the page's images."""
+    return [html.unescape(alt) for alt in
+            re.findall(r'<img src="data:image/png;base64,[^"]*"\s+alt="([^"]*)"', page.read_text(encoding="utf-8"))]
+
+
+def charts_folders() -> set:
+    return set(Path(tempfile.gettempdir()).glob(f"{scratch.PREFIX}charts-*"))
+
+
+@pytest.fixture
+def drawn_first(monkeypatch):
+    """The command draws every chart ahead before the kernel runs, and marks each one's text
+    alternative, so that the page shows whose chart it is."""
+    drawn, draw_ahead, render_in = threading.Event(), run.draw_ahead, run.render_in
+
+    def draw_all_and_mark(ds, values, folder, done):
+        draw_ahead(ds, values, folder, done)
+        for path in Path(folder).glob("*.json"):
+            stored = json.loads(path.read_text(encoding="utf-8"))
+            path.write_text(json.dumps({**stored, "alt": "Drawn ahead. " + stored["alt"]}), encoding="utf-8")
+        drawn.set()
+
+    def render_when_drawn(*args, **kwargs):
+        assert drawn.wait(timeout=120), "the charts were not drawn ahead"
+        return render_in(*args, **kwargs)
+
+    monkeypatch.setattr(run, "draw_ahead", draw_all_and_mark)
+    monkeypatch.setattr(run, "render_in", render_when_drawn)
+
+
+def test_the_kernel_shows_the_charts_the_command_drew_ahead(tmp_path, drawn_first):
+    before = charts_folders()
+    page = run.render_briefing(**VALUES, out=tmp_path)
+    shown = images(page)
+    assert len(shown) == CHARTS
+    assert all(alt.startswith("Drawn ahead. Chart: ") for alt in shown), shown
+    assert charts_folders() <= before  # the shared folder is removed
+
+
+def test_a_page_is_the_same_whoever_draws_its_charts(tmp_path, monkeypatch):
+    ahead = run.render_briefing(**VALUES, out=tmp_path / "ahead")
+    monkeypatch.setattr(run, "draw_ahead", lambda *args: None)
+    kernel_only = run.render_briefing(**VALUES, out=tmp_path / "kernel")
+    assert len(images(ahead)) == CHARTS
+    assert ahead.read_bytes() == kernel_only.read_bytes()
+
+
+def test_a_chart_that_fails_ahead_is_drawn_by_the_kernel(tmp_path, monkeypatch):
+    def fail(self, section):
+        raise RuntimeError("deliberate failure ahead")
+
+    monkeypatch.setattr(Briefing, "chart", fail)  # in this process only, not in the kernel
+    page = run.render_briefing(**VALUES, out=tmp_path)
+    assert [alt.split(":")[0] for alt in images(page)] == ["Chart"] * CHARTS
+
+
+def test_drawing_ahead_stops_when_the_briefing_is_done(ds, tmp_path):
+    done = threading.Event()
+    done.set()
+    run.draw_ahead(ds, run.validate(ds, VALUES), tmp_path, done)
+    assert list(tmp_path.iterdir()) == []
