@@ -16,6 +16,8 @@ import datetime
 import json
 import os
 import re
+import subprocess
+import sys
 from html import escape, unescape
 from pathlib import Path
 
@@ -125,10 +127,12 @@ def real(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def real_cli(tmp_path_factory):
-    """The same briefing rendered by the command into another folder: (status, stdout, stderr, out)."""
+    """The same briefing rendered by the console command, in a process of its own, into another
+    folder: (status, stdout, stderr, out)."""
     out = tmp_path_factory.mktemp("real-cli") / "reports"
-    status, stdout, stderr = run_main([*REAL_ARGV, "--out", out])
-    return status, stdout, stderr, out
+    done = subprocess.run([sys.executable, "-m", "analysis.briefing", *REAL_ARGV, "--out", str(out)],
+                          capture_output=True, text=True, timeout=300)
+    return done.returncode, done.stdout, done.stderr, out
 
 
 @pytest.fixture(scope="module")
@@ -412,6 +416,14 @@ def test_command_renders_one_briefing_and_prints_its_path(real_cli):
     assert path.is_file()
     assert sorted(p.name for p in out.iterdir()) == sorted([run.EXECUTED, LOCK_NAME, path.name])
     assert (out / run.EXECUTED / "messenger--asia-pacific--2017-07-11.ipynb").is_file()
+
+
+def test_console_command_exits_with_mains_status_and_its_message(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "analysis.briefing", "--platform", "Nope", "--out",
+                           str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.startswith("briefing: parameter 'platform': unknown platform 'Nope'")
+    assert done.stderr.count("\n") == 1 and list(tmp_path.iterdir()) == []
 
 
 # --- 2. the page of one real briefing ----------------------------------------------------------------
