@@ -8,6 +8,7 @@ import tempfile
 import threading
 from pathlib import Path
 
+import matplotlib as mpl
 import pytest
 
 from analysis import scratch
@@ -49,7 +50,8 @@ def drawn_first(monkeypatch):
     monkeypatch.setattr(run, "render_in", render_when_drawn)
 
 
-def test_the_kernel_shows_the_charts_the_command_drew_ahead(tmp_path, drawn_first):
+def test_the_kernel_shows_the_charts_the_command_drew_ahead(tmp_path, drawn_first, monkeypatch):
+    monkeypatch.setitem(mpl.rcParams, "lines.linewidth", 9.5)  # set in this process: not the kernel's
     before = charts_folders()
     page = run.render_briefing(**VALUES, out=tmp_path)
     shown = images(page)

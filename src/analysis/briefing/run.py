@@ -146,13 +146,17 @@ def draw_ahead(ds: Dataset, values: dict, folder, done: threading.Event) -> None
     chart is drawn once, by whichever gets to it first (see ``ChartCache``), on both cores. A
     chart that fails here is left to the kernel, which draws it again and reports the failure.
     """
+    import matplotlib as mpl
+
+    from ..style import theme_rc
     from .chartcache import ChartCache
     from .content import CHART_SECTIONS, Briefing
-    from ..style import theme
 
     try:
         briefing = Briefing(ds, cache=ChartCache(shared=folder), **values)
-        with theme():  # the settings the briefing's setup cell applies
+        with mpl.rc_context():
+            mpl.rc_file_defaults()  # the settings a new kernel starts with, whatever was set here,
+            mpl.rcParams.update(theme_rc())  # and those the briefing's setup cell applies
             for section in reversed(CHART_SECTIONS):
                 if done.is_set():
                     return
