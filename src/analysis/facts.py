@@ -234,7 +234,8 @@ class Names:
             territories = Locale.parse(lang).territories
             self._countries = {code: territories.get(code, name) for code, name in self._countries.items()}
         column = "product" if lang == "en" else f"product_{lang}"
-        self._products = {(str(r.platform), r.product): getattr(r, column) for r in ds.products.itertuples()}
+        products = ds.products
+        self._products = dict(zip(zip(products["platform"].astype(str), products["product"]), products[column]))
         self._metrics = ds.metrics.set_index("metric")
         self._with_the = set(ds.countries.loc[ds.countries["the"], "country"]) if lang == "en" else set()
 

@@ -66,8 +66,10 @@ def product_states(ds: Dataset, *, platforms=None, as_of=None, market=None) -> p
     table = ds.rollouts
     mask = table["platform"].isin(selected) & (table["date"] <= when)
     events = table[mask].sort_values("date", kind="stable")
-    rows = [_state(group, covers) for _, group in
-            events.groupby(["platform", "product"], observed=True, sort=False)]
+    by_product: dict[tuple, list] = {}  # each product's event rows, oldest first (one pass: itertuples is slow)
+    for row in events.itertuples(index=False):
+        by_product.setdefault((row.platform, row.product), []).append(row)
+    rows = [_state(product_events, covers) for product_events in by_product.values()]
     found = pd.DataFrame([r for r in rows if r is not None],
                          columns=[c for c in _COLUMNS if c not in ("kind", "replaced_by")])
     products = ds.products.assign(platform=ds.products["platform"].astype(str))
@@ -79,12 +81,12 @@ def product_states(ds: Dataset, *, platforms=None, as_of=None, market=None) -> p
     return result[_COLUMNS].sort_values(["platform", "since"], kind="stable").reset_index(drop=True)
 
 
-def _state(events: pd.DataFrame, covers) -> dict | None:
-    """Walk one product's events (oldest first) that apply to the market."""
+def _state(events: list, covers) -> dict | None:
+    """Walk one product's event rows (oldest first) that apply to the market."""
     state = since = precision = first_announced = shelved_before = None
     last = None
     # by the day each event reached the market: a country an event left out is reached when it ends
-    for (touched, whole, day), row in sorted(((covers(row), row) for row in events.itertuples()),
+    for (touched, whole, day), row in sorted(((covers(row), row) for row in events),
                                              key=lambda pair: pair[0][2]):
         if not (whole if row.kind == "shelved" else touched):
             continue
