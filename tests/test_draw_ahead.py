@@ -51,7 +51,9 @@ def drawn_first(monkeypatch):
 
 
 def test_the_kernel_shows_the_charts_the_command_drew_ahead(tmp_path, drawn_first, monkeypatch):
-    monkeypatch.setitem(mpl.rcParams, "axes.xmargin", 0.2)  # set in this process: not the kernel's
+    # Set in this process, not in the kernel: a setting of charts, and one of how a backend is picked.
+    monkeypatch.setitem(mpl.rcParams, "axes.xmargin", 0.2)
+    monkeypatch.setitem(mpl.rcParams, "backend_fallback", not mpl.rcParams["backend_fallback"])
     before = charts_folders()
     page = run.render_briefing(**VALUES, out=tmp_path)
     shown = images(page)

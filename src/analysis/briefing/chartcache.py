@@ -115,11 +115,13 @@ def fingerprint(ds: Dataset) -> str:
     return digest.hexdigest()
 
 
+_BACKEND_SETTINGS = ("backend", "backend_fallback", "interactive")
+
+
 def settings() -> str:
     """The matplotlib settings a chart is drawn with, as one digest (the same in every process).
 
-    The backend is left out: it shows figures, and a chart saved to PNG is drawn by Agg whatever
-    it is (a kernel's inline backend and a command's Agg draw the same chart)."""
-    text = repr(sorted((key, repr(value)) for key, value in mpl.rcParams.items()
-                       if key not in ("backend", "interactive")))
+    The backend settings are left out: the backend shows figures, and a chart saved to PNG is
+    drawn by Agg whatever it is (a kernel's inline backend and a command's Agg draw the same chart)."""
+    text = repr(sorted((key, repr(value)) for key, value in mpl.rcParams.items() if key not in _BACKEND_SETTINGS))
     return hashlib.sha256(text.encode()).hexdigest()
