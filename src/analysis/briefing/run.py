@@ -161,7 +161,7 @@ def draw_ahead(ds: Dataset, values: dict, folder, done: threading.Event) -> None
                 if done.is_set():
                     return
                 briefing.chart(section)
-    except Exception:  # noqa: BLE001 - the kernel draws what is missing and reports its own errors
+    except Exception:  # the kernel draws what is missing, and reports its own errors
         return
 
 
