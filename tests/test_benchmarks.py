@@ -203,6 +203,13 @@ def test_scaled_tables_pass_the_validation(load, real_tables, tmp_path):
     assert len(ds.user_counts) == 2 * len(real_tables["user_counts"])
 
 
+def test_the_largest_scale_fits_the_file_size_limit(load, real_tables, tmp_path):
+    """The real tables at 1000 times their rows (the benchmark's largest scale) stay under the
+    limit load() holds every file to; the largest table, sources.csv, grows with every source."""
+    largest = max(path.stat().st_size for path in load.write_tables(real_tables, tmp_path).glob("*.csv"))
+    assert largest * 1000 < analysis.data.MAX_FILE_BYTES
+
+
 def test_scaled_by_one_is_the_real_data(load, real_tables):
     tables = load.scaled(real_tables, 1)
     for name, frame in real_tables.items():
