@@ -1,5 +1,6 @@
 """load(): the real dataset comes out typed; every kind of bad input is refused with file, line, column."""
 
+import gc
 import re
 
 import pandas as pd
@@ -349,3 +350,23 @@ def test_a_defect_is_refused_with_file_line_and_column(data_copy, name):
     if column is not None:
         assert f"column '{column}'" in str(error)
     assert "expected" in str(error)
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_load_leaves_garbage_collection_as_it_found_it(data_copy, collecting):
+    """Reading pauses the garbage collector; a load that succeeds or fails sets it back as it was."""
+    with open(data_copy / "sources.csv", "a", encoding="utf-8") as sources:
+        sources.write("\n")  # a blank line: other bytes, so the tables are read, not taken from memory
+    was = gc.isenabled()
+    (gc.enable if collecting else gc.disable)()
+    try:
+        assert len(analysis.load(data_copy).sources) > 0
+        assert gc.isenabled() is collecting
+        rows = read_rows(data_copy / "platforms.csv")
+        rows[1][rows[0].index("launched")] = "not a date"
+        write_rows(data_copy / "platforms.csv", rows)
+        with pytest.raises(analysis.DataValidationError, match="not a date"):
+            analysis.load(data_copy)
+        assert gc.isenabled() is collecting
+    finally:
+        (gc.enable if was else gc.disable)()

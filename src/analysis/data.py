@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import gc
 import hashlib
 import io
 import os
@@ -152,6 +154,15 @@ def load(path: str | Path | None = None) -> Dataset:
     checksum = _checksum(contents)
     if checksum in _VALIDATED:
         return _copy(_VALIDATED[checksum], folder)
+    with _no_garbage_collection():
+        dataset = Dataset(path=folder, checksum=checksum, **_validated_tables(folder, contents))
+    _VALIDATED.clear()  # keep only the newest: enough for a kernel that renders many briefings
+    _VALIDATED[checksum] = dataset
+    return _copy(dataset, folder)
+
+
+def _validated_tables(folder: Path, contents: dict[str, bytes]) -> dict[str, pd.DataFrame]:
+    """The typed tables read from ``contents`` (the files' bytes), after every check passed."""
     raws = {t.name: _read(folder / t.filename, t, contents[t.name]) for t in TABLES}
     typed = {name: _typed(raw) for name, raw in raws.items()}
     for raw in raws.values():
@@ -168,10 +179,21 @@ def load(path: str | Path | None = None) -> Dataset:
     _check_exclusions(raws)
     _check_read_after_published(raws["sources"], typed["sources"])
     _check_month_dates(raws["rollouts"])
-    dataset = Dataset(path=folder, checksum=checksum, **typed)
-    _VALIDATED.clear()  # keep only the newest: enough for a kernel that renders many briefings
-    _VALIDATED[checksum] = dataset
-    return _copy(dataset, folder)
+    return typed
+
+
+@contextlib.contextmanager
+def _no_garbage_collection():
+    """Python's garbage collector paused: reading a table makes a new object for every cell, none
+    of them garbage, and each collection would walk them all again (half the time of a large
+    read)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 # The last dataset validated, by checksum: files with the same bytes are not read and checked
