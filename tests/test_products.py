@@ -113,6 +113,39 @@ def test_real_data_whatsapp_status_ads_came_back_after_being_shelved():
     assert (germany["state"], germany["since"]) == ("available", pd.Timestamp("2026-02-27"))
 
 
+# A product merged into another that was renamed later: the first stays replaced.
+MERGED = [
+    ("2015-01-01", "Messenger", "Shop pages open", "launch", "Shop pages", "2", "Asia-Pacific", "TH", "src-a", ""),
+    ("2015-06-01", "Messenger", "Brand accounts open", "launch", "Brand accounts", "3", "Asia-Pacific", "TH", "src-a", ""),
+    ("2017-05-24", "Messenger", "Shop pages merged into brand accounts", "shelved", "Shop pages", "2", "Worldwide", "",
+     "src-a", ""),
+    ("2019-08-01", "Messenger", "Brand accounts renamed", "shelved", "Brand accounts", "3", "Worldwide", "", "src-b", ""),
+    ("2019-08-01", "Messenger", "Channels open", "launch", "Channels", "3", "Asia-Pacific", "TH", "src-b", ""),
+]
+MERGED_PRODUCTS = [
+    ("Messenger", "Shop pages", "business_tools", "Brand accounts", "src-a", ""),
+    ("Messenger", "Brand accounts", "paid_messaging", "Channels", "src-b", ""),
+    ("Messenger", "Channels", "paid_messaging", "", "", ""),
+]
+
+
+@pytest.fixture(scope="module")
+def merged(tmp_path_factory):
+    return make_dataset(tmp_path_factory.mktemp("merged") / "data", rollouts=MERGED, products=MERGED_PRODUCTS)
+
+
+@pytest.mark.parametrize("as_of", ["2018-06-30", "2020-06-30"])
+def test_a_product_merged_into_one_renamed_later_stays_replaced(merged, as_of):
+    row = state(merged, "Shop pages", market="TH", as_of=as_of)
+    assert (row["state"], row["replaced_by"], row["since"]) == ("replaced", "Brand accounts", pd.Timestamp("2017-05-24"))
+
+
+def test_the_renamed_product_is_replaced_by_its_new_name(merged):
+    row = state(merged, "Brand accounts", market="TH", as_of="2020-06-30")
+    assert (row["state"], row["replaced_by"], row["since"]) == ("replaced", "Channels", pd.Timestamp("2019-08-01"))
+    assert state(merged, "Brand accounts", market="TH", as_of="2018-06-30")["state"] == "available"
+
+
 def test_real_data_messenger_sponsored_messages_were_replaced():
     ds = analysis.load()
     row = state(ds, "Messenger sponsored messages", platforms="Messenger", market="US")

@@ -108,12 +108,21 @@ def _state(events: list, covers) -> dict | None:
 
 def _mark_replaced(table: pd.DataFrame) -> pd.DataFrame:
     """A product not available whose replacement is available is "replaced", since the later of
-    its own state and the replacement's launch; the others keep no replacement."""
+    its own state and the replacement's launch. So is one whose replacement was replaced in turn
+    (merged into a product that was renamed later), since its own state; the others keep no
+    replacement."""
     available = table[table["state"] == "available"].set_index(["platform", "product"])
     keys = list(zip(table["platform"], table["replaced_by"]))
-    replaced = (table["state"] != "available") & pd.Series([k in available.index for k in keys], index=table.index)
+    direct = (table["state"] != "available") & pd.Series([k in available.index for k in keys], index=table.index)
+    replaced = direct.copy()
+    while True:  # along a chain of replacements, one step a round
+        gone = set(zip(table.loc[replaced, "platform"], table.loc[replaced, "product"]))
+        chained = (table["state"] != "available") & ~replaced & pd.Series([k in gone for k in keys], index=table.index)
+        if not chained.any():
+            break
+        replaced |= chained
     table.loc[replaced, "state"] = "replaced"
-    for row, key in zip(table.index[replaced], [k for k, r in zip(keys, replaced) if r]):
+    for row, key in zip(table.index[direct], [k for k, r in zip(keys, direct) if r]):
         if available.at[key, "since"] > table.at[row, "since"]:
             table.loc[row, ["since", "since_precision"]] = available.loc[key, ["since", "since_precision"]].to_list()
     table.loc[~replaced, "replaced_by"] = pd.NA
