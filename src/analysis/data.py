@@ -187,12 +187,12 @@ def _no_garbage_collection():
     """Python's garbage collector paused: reading a table makes a new object for every cell, none
     of them garbage, and each collection would walk them all again (half the time of a large
     read)."""
-    paused = gc.isenabled()
+    enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if paused:
+        if enabled:
             gc.enable()
 
 
