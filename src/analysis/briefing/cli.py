@@ -7,6 +7,7 @@ import atexit
 import os
 import signal
 import sys
+import threading
 from typing import NoReturn
 
 from ..data import DATA_DIR, Dataset, load
@@ -124,8 +125,11 @@ def main(argv=None) -> int:
 def run() -> NoReturn:
     """The console command: ``main``, then an exit that skips tearing down the interpreter's
     objects (a quarter of a second with pandas and matplotlib loaded). By then every file is
-    written and closed and every kernel has ended; the exit handlers still run."""
+    written and closed and every kernel has ended; the exit handlers still run. A thread still
+    running gets the usual exit, which waits for it."""
     status = main()
+    if threading.active_count() > 1:
+        sys.exit(status)
     atexit._run_exitfuncs()
     sys.stdout.flush()
     sys.stderr.flush()
