@@ -104,9 +104,9 @@ def render_briefing(platform: str, region: str | None = None, as_of=None, lang: 
         tools()
     with folder_lock(out), ThreadPoolExecutor(max_workers=1) as starting:
         scratch.remove_stale()
-        printer = starting.submit(_printer) if pdf else None
-        charts, done = scratch.make("charts"), threading.Event()
+        charts, done, printer = scratch.make("charts"), threading.Event(), None
         try:
+            printer = starting.submit(_printer) if pdf else None
             # While the kernel starts, this process imports what runs and exports the notebook, then
             # draws the charts from the last one back (see draw_ahead); the imports come first, as
             # a thread drawing beside them would slow both.
