@@ -4,7 +4,6 @@ kernel shows them, and the page is the same as when the kernel draws every chart
 import html
 import json
 import re
-import tempfile
 import threading
 from pathlib import Path
 
@@ -25,17 +24,14 @@ def images(page: Path) -> list[str]:
             re.findall(r'<img src="data:image/png;base64,[^"]*"\s+alt="([^"]*)"', page.read_text(encoding="utf-8"))]
 
 
-def charts_folders() -> set:
-    return set(Path(tempfile.gettempdir()).glob(f"{scratch.PREFIX}charts-*"))
-
-
 @pytest.fixture
 def drawn_first(monkeypatch):
     """The command draws every chart ahead before the kernel runs, and marks each one's text
-    alternative, so that the page shows whose chart it is."""
-    drawn, draw_ahead, render_in = threading.Event(), run.draw_ahead, run.render_in
+    alternative, so that the page shows whose chart it is. Yields the folders drawn into."""
+    drawn, draw_ahead, render_in, folders = threading.Event(), run.draw_ahead, run.render_in, []
 
     def draw_all_and_mark(ds, values, folder, done):
+        folders.append(Path(folder))
         draw_ahead(ds, values, folder, done)
         for path in Path(folder).glob("*.json"):
             stored = json.loads(path.read_text(encoding="utf-8"))
@@ -48,18 +44,19 @@ def drawn_first(monkeypatch):
 
     monkeypatch.setattr(run, "draw_ahead", draw_all_and_mark)
     monkeypatch.setattr(run, "render_in", render_when_drawn)
+    return folders
 
 
 def test_the_kernel_shows_the_charts_the_command_drew_ahead(tmp_path, drawn_first, monkeypatch):
     # Set in this process, not in the kernel: a setting of charts, and one of how a backend is picked.
     monkeypatch.setitem(mpl.rcParams, "axes.xmargin", 0.2)
     monkeypatch.setitem(mpl.rcParams, "backend_fallback", not mpl.rcParams["backend_fallback"])
-    before = charts_folders()
     page = run.render_briefing(**VALUES, out=tmp_path)
     shown = images(page)
     assert len(shown) == CHARTS
     assert all(alt.startswith("Drawn ahead. Chart: ") for alt in shown), shown
-    assert charts_folders() <= before  # the shared folder is removed
+    (folder,) = drawn_first
+    assert folder.name.startswith(f"{scratch.PREFIX}charts-") and not folder.exists()  # removed after the run
 
 
 def test_a_page_is_the_same_whoever_draws_its_charts(tmp_path, monkeypatch):
