@@ -27,7 +27,7 @@ def images(page: Path) -> list[str]:
 @pytest.fixture
 def drawn_first(monkeypatch):
     """The command draws every chart ahead before the kernel runs, and marks each one's text
-    alternative, so that the page shows whose chart it is. Yields the folders drawn into."""
+    alternative, so that the page shows whose chart it is. Returns the folders drawn into."""
     drawn, draw_ahead, render_in, folders = threading.Event(), run.draw_ahead, run.render_in, []
 
     def draw_all_and_mark(ds, values, folder, done):
