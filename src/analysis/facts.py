@@ -369,7 +369,7 @@ def market(ds: Dataset, platform: str, as_of, where=None, lang: str = "en") -> M
     paid = tuple(o for o in offers if o.state == "available" and o.kind in products.PAID_KINDS)
     free = tuple(o for o in offers if o.state == "available" and o.kind == "business_tools")
     testing = tuple(o for o in offers if o.state == "in test" and o.kind not in products.NOT_OFFERED)
-    blocked = next((o for o in offers if o.kind == "market_access" and o.state == "shelved"), None)
+    blocked = next((o for o in offers if _is_block(o)), None)
     return Market(where, paid, testing, free, blocked)
 
 
@@ -379,7 +379,7 @@ def outlook(ds: Dataset, platform: str, as_of, where=None, lang: str = "en", rea
     features for users: ``products.NOT_OFFERED``), and the next stage if the platform has not
     reached stage 3 under ``reading``."""
     every = _offers(ds, platform, as_of, where, lang)
-    blocks = {o.source_id for o in every if o.kind == "market_access" and o.state == "shelved"}
+    blocks = {o.source_id for o in every if _is_block(o)}
     # business products only, and not those a block of the whole app shelved (the market section says so)
     offers = [o for o in every if o.kind not in products.NOT_OFFERED
               and not (o.state == "shelved" and o.source_id in blocks)]
@@ -448,6 +448,11 @@ def money(ds: Dataset, company: str, as_of, region=None, lang: str = "en") -> Mo
                  Names(ds, lang).geography(geography) if geography else None, others,
                  _amount(figures, quarter, geography) if geography else None,
                  _amount(other, other_quarter, WORLDWIDE) if other_quarter else None, other_quarter)
+
+
+def _is_block(offer: Offer) -> bool:
+    """Whether the offer is the app itself, shelved in the market: a block of the whole app."""
+    return offer.kind == "market_access" and offer.state == "shelved"
 
 
 def _amount(table: pd.DataFrame, quarter: str, geography: str) -> Amount | None:
