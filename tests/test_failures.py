@@ -19,7 +19,7 @@ import pytest
 from factory import BASE, make_dataset, run_main, template_with
 
 from analysis import scratch
-from analysis.briefing import cli, run
+from analysis.briefing import run
 from analysis.files import LOCK_NAME
 
 SLOW = "import time\ntime.sleep(2)"  # a template cell that keeps a briefing running for a while

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from markupsafe import Markup
 
-from . import checks, facts, growth, peers, regions, rollouts, stages, words
+from . import checks, facts, peers, regions, rollouts, stages, words
 from .data import Dataset
 from .labels import label
 from .schema import REGIONS
