@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 import analysis
+import analysis.data
 from analysis.briefing import batch as briefing_batch
 from factory import BASE, make_dataset
 

@@ -2,31 +2,31 @@
 
 import importlib
 
-from .data import DataValidationError, Dataset, load
-from .growth import date_reached, growth_rates, mau_at, monthly_series
-from .peers import monetization_paths
-from .products import product_states
-from .regions import business_adoption, compare, orientation, users_by_country
-from .rollouts import events, first_markets, launch_lags
-from .stages import snapshot, stage_at, stage_entries
-
 __version__ = "0.1.0"
 
-# Plotting modules import matplotlib; they load on first use, so `import analysis` stays light.
-_LAZY_MODULES = ("charts", "style")
+# Each public name and the module it comes from. Modules load on first use, so `import analysis`
+# imports neither pandas nor matplotlib: the `briefing` command starts its kernel before either.
+_EXPORTS = {
+    "DataValidationError": "data", "Dataset": "data", "load": "data",
+    "stage_at": "stages", "stage_entries": "stages", "snapshot": "stages",
+    "mau_at": "growth", "monthly_series": "growth", "growth_rates": "growth", "date_reached": "growth",
+    "events": "rollouts", "launch_lags": "rollouts", "first_markets": "rollouts",
+    "compare": "regions", "users_by_country": "regions", "business_adoption": "regions",
+    "orientation": "regions",
+    "monetization_paths": "peers", "product_states": "products",
+}
+_MODULES = ("charts", "style")
 
-__all__ = [
-    "DataValidationError", "Dataset", "load",
-    "stage_at", "stage_entries", "snapshot",
-    "mau_at", "monthly_series", "growth_rates", "date_reached",
-    "events", "launch_lags", "first_markets",
-    "compare", "users_by_country", "business_adoption", "orientation",
-    "monetization_paths", "product_states",
-    *_LAZY_MODULES,
-]
+__all__ = [*_EXPORTS, *_MODULES]
 
 
 def __getattr__(name):
-    if name in _LAZY_MODULES:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    if name in _MODULES:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'analysis' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*globals(), *__all__])
