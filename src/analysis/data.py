@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
-import gc
 import hashlib
 import io
 import os
@@ -19,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .checks import ISO_DATE
+from .garbage import collection_paused
 from .schema import CONTROL_CHARACTERS, MULTIPLE_REGIONS, TABLES, WORLDWIDE, Field, Table
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -154,7 +153,7 @@ def load(path: str | Path | None = None) -> Dataset:
     checksum = _checksum(contents)
     if checksum in _VALIDATED:
         return _copy(_VALIDATED[checksum], folder)
-    with _no_garbage_collection():
+    with collection_paused():
         dataset = Dataset(path=folder, checksum=checksum, **_validated_tables(folder, contents))
     _VALIDATED.clear()  # keep only the newest: enough for a kernel that renders many briefings
     _VALIDATED[checksum] = dataset
@@ -180,20 +179,6 @@ def _validated_tables(folder: Path, contents: dict[str, bytes]) -> dict[str, pd.
     _check_read_after_published(raws["sources"], typed["sources"])
     _check_month_dates(raws["rollouts"])
     return typed
-
-
-@contextlib.contextmanager
-def _no_garbage_collection():
-    """Python's garbage collector paused: reading a table makes a new object for every cell, none
-    of them garbage, and each collection would walk them all again (half the time of a large
-    read)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # The last dataset validated, by checksum: files with the same bytes are not read and checked

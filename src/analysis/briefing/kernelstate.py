@@ -15,13 +15,16 @@ import os
 import sys
 import warnings
 
+from ..garbage import collection_paused
+
 _saved: dict = {}
 
 
 def prepare(modules=()) -> None:
     """Import ``modules`` and remember the state that ``reset`` restores."""
-    for name in modules:
-        importlib.import_module(name)
+    with collection_paused():
+        for name in modules:
+            importlib.import_module(name)
     _saved.update(cwd=os.getcwd(), environ=dict(os.environ), path=list(sys.path),
                   warnings=list(warnings.filters), rc=_rc_params(),
                   numpy=sys.modules["numpy"].get_printoptions() if "numpy" in sys.modules else None)
