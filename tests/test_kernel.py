@@ -155,6 +155,16 @@ def test_a_kernel_launched_without_waiting_is_ready_at_its_first_run(tmp_path):
         assert warm.starts == 1
 
 
+def test_a_kernel_imports_its_preload_as_it_starts_without_being_asked(tmp_path):
+    marker = tmp_path / "imported"
+    (tmp_path / "announce.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    with WarmKernel(tmp_path, preload=["announce"], wait=False) as warm:
+        deadline = time.monotonic() + 60
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.exists() and warm.starts == 0  # imported before anything was asked of it
+
+
 def test_a_kernel_launched_without_waiting_reports_a_failed_start_at_its_first_run(tmp_path):
     warm = WarmKernel(tmp_path, preload=["no_such_module_here"], wait=False)
     process, folder = warm._km.provisioner.process, warm._folder

@@ -206,19 +206,25 @@ class WarmKernel:
         self._km = PollingKernelManager(kernel_name=KERNEL_NAME, transport="ipc",
                                       ip=os.path.join(self._folder, "k"),
                                       connection_file=os.path.join(self._folder, "connection.json"))
+        # The kernel imports ``preload`` as it starts, without waiting for this process to ask.
+        preparing = f"__import__('analysis.briefing.kernelstate').briefing.kernelstate.prepare({self.preload!r})"
         try:
             run_sync(self._km.start_kernel)(
-                cwd=self.cwd, extra_arguments=["--HistoryManager.hist_file=:memory:"])
+                cwd=self.cwd, extra_arguments=["--HistoryManager.hist_file=:memory:",
+                                               f"--IPKernelApp.exec_lines={preparing}"])
         except BaseException:
             self.close()
             raise
 
     def _ready(self) -> None:
-        """Wait for the launched kernel to answer, then import ``preload`` and run ``setup`` in it."""
+        """Wait for the launched kernel to answer, then check that it imported ``preload`` and run
+        ``setup`` in it."""
         try:
             self._kc = self._km.client()
             self._kc.start_channels()
             run_sync(self._kc.wait_for_ready)(timeout=self.startup_timeout)
+            # Done as the kernel started, so instant here, unless it failed there: then it fails
+            # again, and says why.
             self._call(f"import analysis.briefing.kernelstate; analysis.briefing.kernelstate.prepare({self.preload!r})",
                        self.startup_timeout)
             if self.setup:
