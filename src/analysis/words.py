@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 from . import facts
 from .formats import age, amount, dated, duration, ordinal, percent, quarter, when
 from .labels import label, stage_name
+from .templating import bytecode_cache
 
 
 def title(platform: str, place: str | None, as_of, lang: str = "en") -> str:
@@ -29,7 +30,7 @@ def title(platform: str, place: str | None, as_of, lang: str = "en") -> str:
 def environment(lang: str) -> jinja2.Environment:
     """The sentences' Jinja environment for ``lang``: autoescape, and filters that format in it."""
     env = jinja2.Environment(loader=jinja2.PackageLoader("analysis", "templates/words"), autoescape=True,
-                             undefined=jinja2.StrictUndefined)
+                             undefined=jinja2.StrictUndefined, bytecode_cache=bytecode_cache())
 
     def figure(f: facts.Figure) -> str:
         """'1.2 billion monthly active users'; '84 %' (the label is said elsewhere for a share)."""

@@ -15,6 +15,7 @@ from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
 from ..labels import label
+from ..templating import bytecode_cache
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 _HEADING = re.compile(r'<h2 id="([^"]+)">(.*?)(?:<a class="anchor-link"|</h2>)')
@@ -74,6 +75,12 @@ class _BriefingExporter(HTMLExporter):
             notebook_metadata=self._nb_metadata, parent=self, resources=resources))
         html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
         return _OUTPUT_DIV.sub(r'\1 tabindex="0"', html), resources
+
+    def _create_environment(self):
+        """nbconvert's template environment, keeping its compiled templates between processes."""
+        environment = super()._create_environment()
+        environment.bytecode_cache = bytecode_cache()
+        return environment
 
     def _validate_preprocessor(self, nbc, preprocessor):
         """Skip validating the notebook after every preprocessor: papermill validated it when it
