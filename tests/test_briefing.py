@@ -25,12 +25,13 @@ import markupsafe
 import nbformat
 import pandas as pd
 import papermill
+import psutil
 import pytest
 from factory import BASE, make_dataset, run_main, template_with
 
 import analysis
 from analysis import files, labels, stages, words
-from analysis.briefing import batch as briefing_batch, cli, run
+from analysis.briefing import batch as briefing_batch, cli, command, run
 from analysis.briefing.chartcache import ChartCache
 from analysis.briefing.content import Briefing
 from analysis.params import PARAMETERS, BriefingParameterError, validate
@@ -395,7 +396,7 @@ def test_command_help_lists_parameters_and_valid_values(capsys, ds):
     assert "one of: " + ", ".join(REGIONS) in text
     assert f"from {ds.stages['started'].min().date()} to {ds.latest.date()}" in text
     assert "Facebook" not in text.split("one of: ", 1)[1].split(";")[0], "Facebook has no stage data"
-    assert "Exit status: 0 done; 2 nothing started (bad parameters, or the output folder" in text
+    assert "Exit status: 0 done; 2 nothing written and no process left (bad parameters, or the" in text
 
 
 def test_command_help_takes_valid_values_from_the_data_folder(capsys, mini):
@@ -424,6 +425,51 @@ def test_console_command_exits_with_mains_status_and_its_message(tmp_path):
     assert done.returncode == 2
     assert done.stderr.startswith("briefing: parameter 'platform': unknown platform 'Nope'")
     assert done.stderr.count("\n") == 1 and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--platform", "Nope"], "unknown platform 'Nope'"),
+    (["--platform", "WhatsApp", "--as-of", "2030-01-01"], "outside the data"),
+])
+def test_console_command_stops_the_kernel_it_launched_for_bad_parameters(tmp_path, argv, message):
+    """The console command launches a single briefing's kernel before it checks the parameters;
+    bad ones end that kernel and remove its folder before the command exits."""
+    script = ("import sys; from analysis.briefing import command\n"
+              "launch = command.launch_kernel\n"
+              "def launch_and_tell():\n"
+              "    kernel = launch()\n"
+              "    print('kernel', kernel._km.provisioner.process.pid, kernel._folder, file=sys.stderr)\n"
+              "    return kernel\n"
+              "command.launch_kernel = launch_and_tell\n"
+              "command.run()\n")
+    done = subprocess.run([sys.executable, "-c", script, *argv, "--out", str(tmp_path / "r")],
+                          capture_output=True, text=True, timeout=120)
+    told, error = done.stderr.split("\n", 1)
+    _, pid, folder = told.split()
+    assert done.returncode == 2 and message in error
+    assert not psutil.pid_exists(int(pid)) and not Path(folder).exists()
+    assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize("argv, single", [
+    (["--platform", "WhatsApp"], True),
+    (["--platform=WhatsApp", "--lang", "de", "--pdf"], True),
+    (["--all"], False),
+    (["--all", "--platform", "WhatsApp"], False),
+    (["--platform", "WhatsApp", "--help"], False),
+    (["-h"], False),
+    (["--region", "Europe"], False),
+    ([], False),
+])
+def test_the_console_command_launches_a_kernel_first_for_a_single_briefing_only(argv, single):
+    assert command.one_briefing(argv) is single
+
+
+def test_the_console_command_launches_its_kernel_before_it_imports_pandas_or_matplotlib():
+    done = subprocess.run([sys.executable, "-c", "import sys, analysis.briefing.command; "
+                           "print(sorted({'pandas', 'matplotlib', 'papermill'} & set(sys.modules)))"],
+                          capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == "[]"
 
 
 # --- 2. the page of one real briefing ----------------------------------------------------------------

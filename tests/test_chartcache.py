@@ -3,6 +3,7 @@
 import errno
 import fcntl
 import json
+import pickle
 import subprocess
 import sys
 import threading
@@ -41,7 +42,7 @@ def test_the_oldest_chart_is_dropped_beyond_the_kept_number():
 
 
 def test_a_kernel_rendering_a_briefing_loads_no_run_batch_or_command_code():
-    from analysis.briefing.run import PRELOAD
+    from analysis.briefing.notebook import PRELOAD
 
     loaded = subprocess.run(
         [sys.executable, "-c", "import importlib, sys\n"
@@ -92,6 +93,7 @@ def test_the_data_fingerprint_follows_the_content_not_the_process(mini, tmp_path
                                "print(fingerprint(analysis.load(sys.argv[1])))", str(tmp_path / "data")],
         capture_output=True, text=True, check=True).stdout.strip()
     assert other_process == before
+    assert fingerprint(pickle.loads(pickle.dumps(mini))) == before  # as a kernel is handed it
     mini.sources.loc[0, "publisher"] = "Another publisher"
     assert fingerprint(mini) != before
 

@@ -1,6 +1,7 @@
 """load(): the real dataset comes out typed; every kind of bad input is refused with file, line, column."""
 
 import gc
+import pickle
 import re
 
 import pandas as pd
@@ -8,7 +9,7 @@ import pytest
 from conftest import read_rows, write_rows
 
 import analysis
-from analysis import facts
+from analysis import data, facts
 from analysis.schema import PLATFORMS, REGIONS, STAGES, TABLES
 
 
@@ -370,3 +371,21 @@ def test_load_leaves_garbage_collection_as_it_found_it(data_copy, collecting):
         assert gc.isenabled() is collecting
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_a_remembered_dataset_is_not_read_or_checked_again(data_copy, monkeypatch):
+    """A briefing's kernel takes the dataset its command loaded (``remember``); files with its
+    checksum are then neither parsed nor checked, files with other bytes are."""
+    handed = pickle.loads(pickle.dumps(analysis.load(data_copy)))
+    checked = []
+    validated_tables = data._validated_tables
+    monkeypatch.setattr(data, "_validated_tables", lambda *args: checked.append(args) or validated_tables(*args))
+    data.remember(handed)
+    again = analysis.load(data_copy)
+    assert checked == [] and again.checksum == handed.checksum
+    assert again.platforms is not handed.platforms  # a copy: a briefing changing it changes only its own
+    pd.testing.assert_frame_equal(again.platforms, handed.platforms)
+    with open(data_copy / "platforms.csv", "a", encoding="utf-8") as changed:
+        changed.write("\n")
+    analysis.load(data_copy)
+    assert len(checked) == 1

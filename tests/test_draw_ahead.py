@@ -1,4 +1,4 @@
-"""One briefing: the command draws the charts from the last one back while the kernel starts; the
+"""One briefing: the command draws the charts while the kernel starts, and hands it the data; the
 kernel shows them, and the page is the same as when the kernel draws every chart itself."""
 
 import html
@@ -12,6 +12,7 @@ import pytest
 
 from analysis import scratch
 from analysis.briefing import run
+from analysis.briefing.kernel import WarmKernel
 from analysis.briefing.content import Briefing
 
 VALUES = {"platform": "Messenger", "region": "Asia-Pacific", "as_of": "2017-07-11"}
@@ -81,3 +82,21 @@ def test_drawing_ahead_stops_when_the_briefing_is_done(ds, tmp_path):
     done.set()
     run.draw_ahead(ds, run.validate(ds, VALUES), tmp_path, done)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_kernel_handed_the_dataset_neither_reads_nor_checks_the_files(tmp_path, ds):
+    folder = scratch.make("charts")
+    try:
+        with WarmKernel(tmp_path, setup=run.share_charts(folder, ds)) as kernel:
+            kernel._call("import analysis.data\n"
+                         "analysis.data._validated_tables = None  # reading and checking the files fails\n"
+                         f"assert analysis.data.load({str(ds.path)!r}).checksum == {ds.checksum!r}", 60)
+    finally:
+        scratch.remove(folder)
+
+
+def test_a_dataset_that_cannot_be_handed_over_is_loaded_by_the_kernel(tmp_path, ds):
+    (tmp_path / "full").write_text("")  # a folder that cannot be made stands in for a full disk
+    code = run.share_charts(tmp_path / "full" / "charts", ds)
+    assert code == run.share_charts(tmp_path / "full" / "charts")
+    assert "CHARTS.share(" in code and "remember" not in code

@@ -186,6 +186,14 @@ def _validated_tables(folder: Path, contents: dict[str, bytes]) -> dict[str, pd.
 _VALIDATED: dict[str, Dataset] = {}
 
 
+def remember(dataset: Dataset) -> None:
+    """Take ``dataset`` as the checked content of the files it was read from: ``load`` of files
+    with its checksum then returns copies of it, without reading and checking them again (a
+    briefing's kernel takes the dataset its command has loaded)."""
+    _VALIDATED.clear()
+    _VALIDATED[dataset.checksum] = dataset
+
+
 def _copy(dataset: Dataset, folder: Path) -> Dataset:
     tables = {t.name: getattr(dataset, t.name).copy() for t in TABLES}
     return Dataset(path=folder, checksum=dataset.checksum, **tables)

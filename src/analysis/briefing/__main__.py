@@ -1,5 +1,5 @@
 """``python -m analysis.briefing``: the ``briefing`` command."""
 
-from .cli import run
+from .command import run
 
 run()

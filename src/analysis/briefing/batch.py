@@ -23,9 +23,9 @@ from ..files import folder_lock, remove_temporaries, write_atomic
 from ..labels import label
 from ..params import BriefingParameterError, validate
 from ..schema import LANGUAGES, REGIONS
-from .run import (EXECUTED, PRELOAD, START_TIMEOUT, TEMPLATE, TIMEOUT, BriefingFailed,
-                  check_output_folder, check_timeout, input_checksum, output_name, print_pdf, render_in,
-                  share_charts)
+from .notebook import PRELOAD, START_TIMEOUT, TEMPLATE
+from .run import (EXECUTED, TIMEOUT, BriefingFailed, check_output_folder, check_timeout, input_checksum,
+                  output_name, print_pdf, render_in, share_charts)
 
 WORKERS_PER_CORE = 2  # the most batch workers per core this process may run on
 

@@ -1,14 +1,10 @@
-"""The ``briefing`` command: a thin layer over ``run`` and ``batch``."""
+"""The ``briefing`` command's options: a thin layer over ``run`` and ``batch`` (see ``command``)."""
 
 from __future__ import annotations
 
 import argparse
-import atexit
-import os
 import signal
 import sys
-import threading
-from typing import NoReturn
 
 from ..data import DATA_DIR, Dataset, load
 from ..files import FolderBusy
@@ -41,8 +37,8 @@ def _parser(ds: Dataset) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="briefing", description="Render messaging monetization briefings as self-contained HTML.",
         allow_abbrev=False,  # --data is read before parsing; an abbreviation must not slip past
-        epilog="Exit status: 0 done; 2 nothing started (bad parameters, or the output folder is busy), "
-               "nothing written; 1 a notebook failed.")
+        epilog="Exit status: 0 done; 2 nothing written and no process left (bad parameters, or the "
+               "output folder is busy); 1 a notebook failed.")
     for parameter in PARAMETERS:
         valid = parameter.valid(ds)
         shown = (f"from {valid[0]} to {valid[1]}" if parameter.type == "date"
@@ -71,8 +67,9 @@ def _parser(ds: Dataset) -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv=None) -> int:
-    """The ``briefing`` command; returns the exit status."""
+def main(argv=None, *, kernel=None) -> int:
+    """The ``briefing`` command; returns the exit status. ``kernel``: one launched for a single
+    briefing (see ``run.render_briefing``), or None."""
     argv = sys.argv[1:] if argv is None else argv
     data = _data_argument(argv)
     try:
@@ -81,7 +78,7 @@ def main(argv=None) -> int:
         print(f"briefing: {error}", file=sys.stderr)
         return 2
     args = _parser(ds).parse_args(argv)
-    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # a SIGTERM ends the run as Ctrl-C does
     try:
         if args.all:
             if args.platform or args.region or args.country or args.as_of or args.reading:
@@ -101,7 +98,7 @@ def main(argv=None) -> int:
                 raise BriefingParameterError(f"--{option.replace('_', '-')} works with --all only")
         page = render_briefing(args.platform, args.region, args.as_of, args.lang or "en", out=args.out,
                                country=args.country, reading=args.reading, data=data, ds=ds, timeout=args.timeout,
-                               pdf=args.pdf, pptx=args.pptx)
+                               pdf=args.pdf, pptx=args.pptx, kernel=kernel)
         print(page)
         for wanted, suffix in ((args.pdf, ".pdf"), (args.pptx, ".pptx")):
             if wanted:
@@ -122,20 +119,6 @@ def main(argv=None) -> int:
         return 130
 
 
-def run() -> NoReturn:
-    """The console command: ``main``, then an exit that skips tearing down the interpreter's
-    objects (a quarter of a second with pandas and matplotlib loaded). By then every file is
-    written and closed and every kernel has ended; the exit handlers still run. A thread still
-    running gets the usual exit, which waits for it."""
-    status = main()
-    if threading.active_count() > 1:
-        sys.exit(status)
-    atexit._run_exitfuncs()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(status)
-
-
 def _data_argument(argv) -> str | None:
     for i, arg in enumerate(argv):
         if arg == "--data" and i + 1 < len(argv):
@@ -143,8 +126,3 @@ def _data_argument(argv) -> str | None:
         if arg.startswith("--data="):
             return arg.split("=", 1)[1]
     return None
-
-
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt
-

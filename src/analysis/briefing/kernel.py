@@ -96,7 +96,8 @@ class WarmKernel:
     preload : sequence of str
         Modules imported once, when the kernel starts.
     setup : str
-        Code run once in each kernel after ``preload`` (its effects on modules last).
+        Code run once in each kernel after ``preload`` (its effects on modules last); read when the
+        kernel is ready, so a kernel launched with ``wait=False`` may be given it until its first run.
     startup_timeout : float
         Seconds to wait for the kernel to start and import ``preload``.
     wait : bool

@@ -8,7 +8,9 @@ import importlib
 import json
 import math
 import os
+import pickle
 import re
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -17,12 +19,10 @@ from .. import __version__, scratch
 from ..data import Dataset, load
 from ..files import folder_lock, replaced_atomically, write_atomic
 from ..params import BriefingParameterError, validate
+from .notebook import START_TIMEOUT, TEMPLATE, launch_kernel
 
-TEMPLATE = Path(__file__).resolve().parents[3] / "notebooks" / "briefing.ipynb"
 EXECUTED = ".executed"  # sub-folder of the output folder that keeps executed notebooks
-PRELOAD = ("analysis.briefing.content", "analysis.charts", "matplotlib.pyplot", "IPython.display")
 TIMEOUT = 300  # seconds a briefing may take before it is stopped
-START_TIMEOUT = 60  # seconds a new kernel may take to start
 
 
 class BriefingFailed(RuntimeError):
@@ -56,7 +56,7 @@ def input_checksum(ds: Dataset, values: dict) -> str:
 def render_briefing(platform: str, region: str | None = None, as_of=None, lang: str = "en", *, out="reports",
                     country: str | None = None, reading: str | None = None, data: str | Path | None = None,
                     ds: Dataset | None = None,
-                    timeout: float = TIMEOUT, pdf: bool = False, pptx: bool = False) -> Path:
+                    timeout: float = TIMEOUT, pdf: bool = False, pptx: bool = False, kernel=None) -> Path:
     """Render one briefing to ``out/<name>.html`` (with ``pdf``, also ``.pdf``; with ``pptx``, ``.pptx``
     and its charts in ``<name>-charts/``).
 
@@ -77,6 +77,9 @@ def render_briefing(platform: str, region: str | None = None, as_of=None, lang: 
         notebook runs).
     pptx : bool
         Also write a 16:9 deck beside it, and its charts as PNG and SVG (see ``deck``).
+    kernel : WarmKernel, optional
+        A kernel from ``launch_kernel``, not yet ready, to run the notebook in; it is closed once
+        the notebook has run. By default one is launched once the parameters are checked.
 
     Returns
     -------
@@ -86,14 +89,12 @@ def render_briefing(platform: str, region: str | None = None, as_of=None, lang: 
     Raises
     ------
     BriefingParameterError
-        Bad parameters, or ``pdf`` without Chromium: nothing started, nothing written.
+        Bad parameters, or ``pdf`` without Chromium: nothing written, no kernel launched here.
     BriefingFailed
         The notebook failed or timed out; the HTML is not written, the executed notebook is kept.
     FolderBusy
-        Another run holds the output folder's lock: nothing started, nothing written.
+        Another run holds the output folder's lock: nothing written, no kernel launched here.
     """
-    from .kernel import WarmKernel
-
     ds = ds if ds is not None else load(data)
     values = validate(ds, {"platform": platform, "region": region, "country": country, "as_of": as_of,
                            "lang": lang, "reading": reading})
@@ -110,13 +111,15 @@ def render_briefing(platform: str, region: str | None = None, as_of=None, lang: 
             # While the kernel starts, this process imports what runs and exports the notebook, then
             # draws the charts from the last one back (see draw_ahead); the imports come first, as
             # a thread drawing beside them would slow both.
-            with WarmKernel(TEMPLATE.parent, preload=PRELOAD, startup_timeout=START_TIMEOUT, wait=False,
-                            setup=share_charts(charts)) as kernel:
+            kernel = kernel if kernel is not None else launch_kernel(TEMPLATE.parent)
+            kernel.setup = share_charts(charts, ds)  # run once the kernel is ready
+            with kernel:
                 for module in ("papermill", "analysis.briefing.export"):
                     importlib.import_module(module)
                 drawing = threading.Thread(target=draw_ahead, args=(ds, values, charts, done),
                                            name="draw-ahead", daemon=True)
                 drawing.start()
+                sys.modules["analysis.briefing.export"].warm()
                 try:
                     page = render_in(values, out, data, kernel, timeout)
                 finally:
@@ -134,17 +137,31 @@ def render_briefing(platform: str, region: str | None = None, as_of=None, lang: 
                 printer.result().close()
 
 
-def share_charts(folder) -> str:
-    """The code that makes a kernel's briefings leave their charts in ``folder`` and take them from it."""
-    return f"import analysis.briefing.chartcache; analysis.briefing.chartcache.CHARTS.share({str(folder)!r})"
+def share_charts(folder, ds: Dataset | None = None) -> str:
+    """The code that makes a kernel's briefings leave their charts in ``folder`` and take them from
+    it; with ``ds``, also take ``ds`` as loaded (pickled into ``folder`` here): its briefings then
+    neither read nor check the data files again (0.1 s). If ``ds`` cannot be written (a full
+    disk), the kernel loads the data itself."""
+    code = f"import analysis.briefing.chartcache; analysis.briefing.chartcache.CHARTS.share({str(folder)!r})"
+    if ds is None:
+        return code
+    try:
+        dataset = write_atomic(Path(folder) / "dataset.pickle", pickle.dumps(ds, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        return code
+    return (f"{code}; import pathlib, pickle, analysis.data; "
+            f"analysis.data.remember(pickle.loads(pathlib.Path({str(dataset)!r}).read_bytes()))")
 
 
 def draw_ahead(ds: Dataset, values: dict, folder, done: threading.Event) -> None:
-    """Draw a briefing's charts into ``folder``, from the last one back, until ``done``.
+    """Draw a briefing's charts into ``folder``, from the second one on and the first one last,
+    until ``done``.
 
     The kernel running the briefing draws them from the first one on, sharing ``folder``: each
-    chart is drawn once, by whichever gets to it first (see ``ChartCache``), on both cores. A
-    chart that fails here is left to the kernel, which draws it again and reports the failure.
+    chart is drawn once, by whichever gets to it first (see ``ChartCache``), on both cores. The
+    kernel reaches its first chart before this process (which imports matplotlib first) has
+    drawn one, so this process starts with the second. A chart that fails here is left to the
+    kernel, which draws it again and reports the failure.
     """
     import matplotlib as mpl
 
@@ -157,7 +174,7 @@ def draw_ahead(ds: Dataset, values: dict, folder, done: threading.Event) -> None
         with mpl.rc_context():
             mpl.rc_file_defaults()  # the settings a new kernel starts with, whatever was set here,
             mpl.rcParams.update(theme_rc())  # and those the briefing's setup cell applies
-            for section in reversed(CHART_SECTIONS):
+            for section in (*CHART_SECTIONS[1:], CHART_SECTIONS[0]):
                 if done.is_set():
                     return
                 briefing.chart(section)
