@@ -1,9 +1,10 @@
 """Briefings: one platform, region and date as a page a client reads; the run, the batch and the command.
 
 One job per module: ``content`` (each section's facts in words, and its charts), ``chartcache``,
-``export`` (the page), ``kernel`` and ``kernelstate`` (the warm kernel), ``run`` (one briefing),
-``batch`` (the grid, its manifest and index) and ``cli`` (the ``briefing`` command). A kernel
-rendering a briefing imports ``content`` only: none of the run, batch or command code.
+``export`` (the page), ``kernel``, ``engine`` and ``kernelstate`` (the warm kernel), ``notebook``
+(the template and its kernel's launch), ``run`` (one briefing), ``batch`` (the grid, its manifest
+and index), ``cli`` (the ``briefing`` command's options) and ``command`` (the console command).
+A kernel rendering a briefing imports ``content`` only: none of the run, batch or command code.
 """
 
 import importlib

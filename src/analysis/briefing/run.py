@@ -10,7 +10,6 @@ import math
 import os
 import pickle
 import re
-import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -109,17 +108,17 @@ def render_briefing(platform: str, region: str | None = None, as_of=None, lang: 
         try:
             printer = starting.submit(_printer) if pdf else None
             # While the kernel starts, this process imports what runs and exports the notebook, then
-            # draws the charts from the last one back (see draw_ahead); the imports come first, as
-            # a thread drawing beside them would slow both.
+            # draws charts (see draw_ahead) and compiles the page's templates; the imports come
+            # first, as a thread drawing beside them would slow both.
             kernel = kernel if kernel is not None else launch_kernel(TEMPLATE.parent)
             kernel.setup = share_charts(charts, ds)  # run once the kernel is ready
             with kernel:
-                for module in ("papermill", "analysis.briefing.export"):
-                    importlib.import_module(module)
+                importlib.import_module("papermill")
+                from .export import warm
                 drawing = threading.Thread(target=draw_ahead, args=(ds, values, charts, done),
                                            name="draw-ahead", daemon=True)
                 drawing.start()
-                sys.modules["analysis.briefing.export"].warm()
+                warm()
                 try:
                     page = render_in(values, out, data, kernel, timeout)
                 finally:
