@@ -34,9 +34,14 @@ class Briefing:
         self.as_of, self.lang = pd.Timestamp(checked["as_of"]), checked["lang"]
         self.reading = checked["reading"]  # None: the data's default reading
         self.words = words.Words(words.Html(words.Citations()), self.as_of, self.lang)
-        self.cache, self.data_digest = cache, fingerprint(ds)
+        self.cache = cache
 
     # --- helpers -------------------------------------------------------------------------
+
+    @functools.cached_property
+    def data_digest(self) -> str:
+        """The data's fingerprint, taken when the first chart needs it (text alone does not)."""
+        return fingerprint(self.ds)
 
     @property
     def cited(self) -> list[str]:
