@@ -18,7 +18,8 @@ def pytest_configure(config):
 
 def pytest_collection_modifyitems(items):
     """Put the tests of long modules first, otherwise keeping the order: pytest-xdist hands out
-    modules in this order, so the longest start at once instead of ending the run alone."""
+    modules in this order (with ``--no-loadscope-reorder``, as ``make test`` runs it; without, by
+    their number of tests), so the longest start at once instead of ending the run alone."""
     items.sort(key=lambda item: item.get_closest_marker("long") is None)
 
 
