@@ -1,5 +1,6 @@
 """Briefings printed to A4 PDF by headless Chromium: text, fonts, page breaks, the batch."""
 
+import html
 import re
 import unicodedata
 from pathlib import Path
@@ -65,6 +66,25 @@ def test_every_font_is_embedded(printed, lang):
                 continue
             descriptor = font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
             assert any(key in descriptor.get_object() for key in ("/FontFile", "/FontFile2", "/FontFile3")), font
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_the_events_table_breaks_no_kind_product_or_place_inside_a_word(printed, lang):
+    """A4 is narrow: the kind, product and place columns are wide enough for their longest words
+    ('Ankündigung', 'Unternehmen', 'Kanalwerbung'); a word cut at a line end ('Unternehme n')
+    would read as two."""
+    page, _, reader = printed[lang]
+    table = re.search(r'<table class="events">(.*?)</table>', page.read_text(encoding="utf-8"), re.S).group(1)
+    words = set()
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S):
+        for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[2:5]:
+            text = html.unescape(re.sub(r"<[^>]+>", " ", cell))
+            words |= {word for word in re.split(r"[\s,/-]+", text) if len(word) >= 6}
+    assert len(words) >= 10
+    text = _text(reader)
+    cut_words = [word for word in sorted(words) for cut in range(1, len(word))
+                 if re.search(rf"\b{re.escape(word[:cut])} {re.escape(word[cut:])}\b", text)]
+    assert cut_words == []
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])
