@@ -155,8 +155,7 @@ def load(path: str | Path | None = None) -> Dataset:
         return _copy(_VALIDATED[checksum], folder)
     with collection_paused():
         dataset = Dataset(path=folder, checksum=checksum, **_validated_tables(folder, contents))
-    _VALIDATED.clear()  # keep only the newest: enough for a kernel that renders many briefings
-    _VALIDATED[checksum] = dataset
+    remember(dataset)
     return _copy(dataset, folder)
 
 
@@ -190,7 +189,7 @@ def remember(dataset: Dataset) -> None:
     """Take ``dataset`` as the checked content of the files it was read from: ``load`` of files
     with its checksum then returns copies of it, without reading and checking them again (a
     briefing's kernel takes the dataset its command has loaded)."""
-    _VALIDATED.clear()
+    _VALIDATED.clear()  # keep only the newest: enough for a kernel that renders many briefings
     _VALIDATED[dataset.checksum] = dataset
 
 
