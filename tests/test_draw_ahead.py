@@ -87,7 +87,7 @@ def test_drawing_ahead_stops_when_the_briefing_is_done(ds, tmp_path):
 def test_a_kernel_handed_the_dataset_neither_reads_nor_checks_the_files(tmp_path, ds):
     folder = scratch.make("charts")
     try:
-        with WarmKernel(tmp_path, setup=run.share_charts(folder, ds)) as kernel:
+        with WarmKernel(tmp_path, setup=run.share_with_kernel(folder, ds)) as kernel:
             kernel._call("import analysis.data\n"
                          "analysis.data._validated_tables = None  # reading and checking the files fails\n"
                          f"assert analysis.data.load({str(ds.path)!r}).checksum == {ds.checksum!r}", 60)
@@ -97,6 +97,6 @@ def test_a_kernel_handed_the_dataset_neither_reads_nor_checks_the_files(tmp_path
 
 def test_a_dataset_that_cannot_be_handed_over_is_loaded_by_the_kernel(tmp_path, ds):
     (tmp_path / "full").write_text("")  # a folder that cannot be made stands in for a full disk
-    code = run.share_charts(tmp_path / "full" / "charts", ds)
-    assert code == run.share_charts(tmp_path / "full" / "charts")
+    code = run.share_with_kernel(tmp_path / "full" / "charts", ds)
+    assert code == run.share_with_kernel(tmp_path / "full" / "charts")
     assert "CHARTS.share(" in code and "remember" not in code

@@ -25,7 +25,7 @@ from ..params import BriefingParameterError, validate
 from ..schema import LANGUAGES, REGIONS
 from .notebook import PRELOAD, START_TIMEOUT, TEMPLATE
 from .run import (EXECUTED, TIMEOUT, BriefingFailed, check_output_folder, check_timeout, input_checksum,
-                  output_name, print_pdf, render_in, share_charts)
+                  output_name, print_pdf, render_in, share_with_kernel)
 
 WORKERS_PER_CORE = 2  # the most batch workers per core this process may run on
 
@@ -274,7 +274,7 @@ def _worker_render(values: dict, out: Path, data, timeout: float, charts: str | 
         from .kernel import WarmKernel
 
         kernel = WarmKernel(TEMPLATE.parent, preload=PRELOAD, startup_timeout=START_TIMEOUT,
-                            setup=share_charts(charts))
+                            setup=share_with_kernel(charts))
         util.Finalize(None, kernel.close, exitpriority=10)  # when the worker exits
         _worker_kernel.append(kernel)
     start = time.perf_counter()

@@ -111,7 +111,7 @@ def render_briefing(platform: str, region: str | None = None, as_of=None, lang: 
             # draws charts (see draw_ahead) and compiles the page's templates; the imports come
             # first, as a thread drawing beside them would slow both.
             kernel = kernel if kernel is not None else launch_kernel(TEMPLATE.parent)
-            kernel.setup = share_charts(charts, ds)  # run once the kernel is ready
+            kernel.setup = share_with_kernel(charts, ds)  # run once the kernel is ready
             with kernel:
                 importlib.import_module("papermill")
                 from .export import warm
@@ -136,11 +136,11 @@ def render_briefing(platform: str, region: str | None = None, as_of=None, lang: 
                 printer.result().close()
 
 
-def share_charts(folder, ds: Dataset | None = None) -> str:
-    """The code that makes a kernel's briefings leave their charts in ``folder`` and take them from
-    it; with ``ds``, also take ``ds`` as loaded (pickled into ``folder`` here): its briefings then
-    neither read nor check the data files again (0.1 s). If ``ds`` cannot be written (a full
-    disk), the kernel loads the data itself."""
+def share_with_kernel(folder, ds: Dataset | None = None) -> str:
+    """The code that makes a kernel share ``folder`` with this process: its briefings leave their
+    charts there and take them from it. With ``ds``, the kernel also takes ``ds`` as loaded
+    (pickled into ``folder`` here), so its briefings neither read nor check the data files again
+    (0.1 s); if ``ds`` cannot be written (a full disk), the kernel loads the data itself."""
     code = f"import analysis.briefing.chartcache; analysis.briefing.chartcache.CHARTS.share({str(folder)!r})"
     if ds is None:
         return code
