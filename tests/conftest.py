@@ -1,4 +1,5 @@
-"""Shared fixtures: the real data folder and writable copies of it; long modules scheduled first."""
+"""Shared fixtures: the real data folder and writable copies of it; the order in which a parallel
+run starts the modules."""
 
 import csv
 import shutil
@@ -12,15 +13,32 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "long: a module that takes a minute or more; a parallel run "
-                                       "(pytest -n) starts it before the others")
+    config.addinivalue_line("markers", "early(rank): a module that a parallel run (pytest -n) starts "
+                                       "before the quick ones, lowest rank first (see EARLY)")
+
+
+EARLY = {
+    0: "renders the real grid twice: it sets the length of the run, so it starts at once",
+    1: "mostly waits (time limits, processes ending): started beside rank 0, whose work fills the waits",
+    2: "takes ten seconds or more: started before the quick modules, which even out the workers' ends",
+}
 
 
 def pytest_collection_modifyitems(items):
-    """Put the tests of long modules first, otherwise keeping the order: pytest-xdist hands out
-    modules in this order (with ``--no-loadscope-reorder``, as ``make test`` runs it; without, by
-    their number of tests), so the longest start at once instead of ending the run alone."""
-    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+    """Order the modules by their ``early`` rank, unmarked ones last, otherwise keeping the order.
+
+    pytest-xdist hands out whole modules in this order (with ``--no-loadscope-reorder``, as
+    ``make test`` runs it; without, by their number of tests)."""
+    def rank(item) -> int:
+        marker = item.get_closest_marker("early")
+        if marker is None:
+            return len(EARLY)
+        if marker.args[0] not in EARLY:
+            raise pytest.UsageError(f"{item.path.name}: pytest.mark.early({marker.args[0]!r}): "
+                                    f"the rank must be one of {sorted(EARLY)}")
+        return marker.args[0]
+
+    items.sort(key=rank)
 
 
 @pytest.fixture(scope="session")

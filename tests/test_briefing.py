@@ -40,6 +40,9 @@ from analysis.data import DataValidationError
 from analysis.schema import REGIONS
 from analysis.style import format_date
 
+# It renders batches and real briefings: a parallel run starts it before the quick modules.
+pytestmark = pytest.mark.early(2)
+
 BATCH_SIZE = 12  # the miniature grid: one platform, six region focuses, two languages
 REAL = {"platform": "Messenger", "region": "Asia-Pacific", "country": None, "as_of": "2017-07-11", "lang": "en",
         "reading": None}

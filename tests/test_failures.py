@@ -22,6 +22,9 @@ from analysis import scratch
 from analysis.briefing import run
 from analysis.files import LOCK_NAME
 
+# Most of its time is spent waiting for processes to end: a parallel run starts it early.
+pytestmark = pytest.mark.early(1)
+
 SLOW = "import time\ntime.sleep(2)"  # a template cell that keeps a briefing running for a while
 
 

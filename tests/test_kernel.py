@@ -16,6 +16,9 @@ from jupyter_core.utils import ensure_event_loop, run_sync
 
 from analysis.briefing.kernel import KERNEL_MANAGER, KernelFailure, PollingChannel, WarmKernel
 
+# Most of its time is spent waiting for time limits: a parallel run starts it early.
+pytestmark = pytest.mark.early(1)
+
 
 def notebook(folder, name, *cells, parameters="value = None"):
     """A notebook file whose first cell is tagged parameters."""

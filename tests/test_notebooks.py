@@ -25,6 +25,9 @@ from analysis import labels, narrative, regions, revenue, stages, words
 from analysis.briefing.kernel import KERNEL_MANAGER
 from analysis.style import format_date, format_users
 
+# It runs every notebook twice: a parallel run starts it before the quick modules.
+pytestmark = pytest.mark.early(2)
+
 PROJECT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = PROJECT / "notebooks"
 NAMES = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))

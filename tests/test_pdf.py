@@ -18,6 +18,9 @@ from analysis import labels  # noqa: E402
 from analysis.briefing import batch, run  # noqa: E402
 from factory import make_dataset  # noqa: E402
 
+# It renders and prints briefings: a parallel run starts it before the quick modules.
+pytestmark = pytest.mark.early(2)
+
 A4_POINTS = (595.92, 841.92)
 SECTIONS = ("standing", "users", "events", "market", "region", "peers", "outlook", "sources")
 
@@ -96,10 +99,12 @@ def test_no_chart_is_split_across_pages(printed, lang):
 
 
 def test_a_batch_prints_every_page_once_with_one_browser(tmp_path):
+    """In one language (both are printed by the tests above): 24 pages."""
     folder = tmp_path / "data"
     make_dataset(folder)
     out = tmp_path / "reports"
-    first = batch.render_all(out, workers=2, data=folder, progress=False, pdf=True)
+    first = batch.render_all(out, workers=2, data=folder, progress=False, pdf=True, languages=["de"])
+    assert len(first.manifest) == 24
     assert not first.failed
     pdfs = sorted(out.glob("*.pdf"))
     assert sorted(p.stem for p in pdfs) == sorted(Path(e["output"]).stem for e in first.manifest)
@@ -107,7 +112,7 @@ def test_a_batch_prints_every_page_once_with_one_browser(tmp_path):
     index = first.index.read_text(encoding="utf-8")
     assert index.count(">PDF</a>") == len(first.manifest)
     printed_at = {p.name: p.stat().st_mtime_ns for p in pdfs}
-    again = batch.render_all(out, workers=2, data=folder, progress=False, pdf=True)
+    again = batch.render_all(out, workers=2, data=folder, progress=False, pdf=True, languages=["de"])
     assert {e["status"] for e in again.manifest} == {"skipped"}
     assert {p.name: p.stat().st_mtime_ns for p in out.glob("*.pdf")} == printed_at  # up to date: not printed again
 

@@ -8,6 +8,9 @@ import pytest
 from analysis.briefing import batch, cli, run
 from factory import make_dataset, template_with
 
+# Most of its time is spent waiting for time limits: a parallel run starts it early.
+pytestmark = pytest.mark.early(1)
+
 HANGING_REGION = "Europe"
 
 

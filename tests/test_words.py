@@ -11,6 +11,9 @@ import analysis
 from analysis import facts, labels, products, rollouts, stages, style, words
 from analysis.briefing.content import Briefing
 
+# It writes every section of dozens of briefings: a parallel run starts it before the quick modules.
+pytestmark = pytest.mark.early(2)
+
 T = pd.Timestamp
 AS_OF = T("2019-06-30")
 
