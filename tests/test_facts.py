@@ -123,6 +123,16 @@ def test_outlook_open_plans_returns_and_next_stage(ds):
     assert facts.outlook(ds, "Instagram", "2019-12-31").next_stage is None
 
 
+def test_market_and_outlook_select_from_the_offers_they_are_given(ds):
+    brazil = facts.platform_offers(ds, "WhatsApp", "2019-06-30", "BR")
+    assert {o.product for o in brazil} >= {"Business API", "Verified", "Business app"}
+    given = ("WhatsApp", "2019-06-30", "BR")
+    assert facts.market(ds, *given, offers=brazil) == facts.market(ds, *given)
+    assert facts.outlook(ds, *given, offers=brazil) == facts.outlook(ds, *given)
+    elsewhere = facts.platform_offers(ds, "WhatsApp", "2018-06-30", "BR")  # what the market is computed from
+    assert facts.market(ds, "WhatsApp", "2019-06-30", "BR", offers=elsewhere).paid == ()
+
+
 def test_region_keeps_only_what_was_stated_and_measured_by_the_date(ds):
     early = facts.region(ds, "WhatsApp", "2017-06-30", "Latin America")
     assert early.orientations == ()  # WhatsApp's use was stated in 2019; Messenger's (2016) is another app's

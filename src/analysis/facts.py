@@ -363,9 +363,10 @@ def _where(ds: Dataset, row, as_of, names: Names) -> str:
     return labels.label("except", names.lang, where=where, excluded=left_out)
 
 
-def market(ds: Dataset, platform: str, as_of, where=None, lang: str = "en") -> Market:
-    """What businesses could pay for, test or use free on the platform in ``where`` on ``as_of``."""
-    offers = _offers(ds, platform, as_of, where, lang)
+def market(ds: Dataset, platform: str, as_of, where=None, lang: str = "en", *, offers=None) -> Market:
+    """What businesses could pay for, test or use free on the platform in ``where`` on ``as_of``
+    (``offers``: its ``platform_offers``, if already known)."""
+    offers = offers if offers is not None else platform_offers(ds, platform, as_of, where, lang)
     paid = tuple(o for o in offers if o.state == "available" and o.kind in products.PAID_KINDS)
     free = tuple(o for o in offers if o.state == "available" and o.kind == "business_tools")
     testing = tuple(o for o in offers if o.state == "in test" and o.kind not in products.NOT_OFFERED)
@@ -373,23 +374,24 @@ def market(ds: Dataset, platform: str, as_of, where=None, lang: str = "en") -> M
     return Market(where, paid, testing, free, blocked)
 
 
-def outlook(ds: Dataset, platform: str, as_of, where=None, lang: str = "en", reading: str | None = None) -> Outlook:
+def outlook(ds: Dataset, platform: str, as_of, where=None, lang: str = "en", reading: str | None = None, *,
+            offers=None) -> Outlook:
     """Open plans (with their age), products back after a shelving, replaced ones (in the last
     ``STALE_YEARS``) and shelved ones, of the products for businesses (not the app itself, rules or
     features for users: ``products.NOT_OFFERED``), and the next stage if the platform has not
-    reached stage 3 under ``reading``."""
-    every = _offers(ds, platform, as_of, where, lang)
+    reached stage 3 under ``reading`` (``offers``: its ``platform_offers``, if already known)."""
+    every = offers if offers is not None else platform_offers(ds, platform, as_of, where, lang)
     blocks = {o.source_id for o in every if _is_block(o)}
     # business products only, and not those a block of the whole app shelved (the market section says so)
-    offers = [o for o in every if o.kind not in products.NOT_OFFERED
-              and not (o.state == "shelved" and o.source_id in blocks)]
+    business = [o for o in every if o.kind not in products.NOT_OFFERED
+                and not (o.state == "shelved" and o.source_id in blocks)]
     stage = stages.stage_at(ds, platform, as_of, reading)
     return Outlook(
-        open_plans=tuple(o for o in offers if o.state == "announced"),
-        returned=tuple(o for o in offers if o.shelved_before is not None
+        open_plans=tuple(o for o in business if o.state == "announced"),
+        returned=tuple(o for o in business if o.shelved_before is not None
                        and o.state in ("announced", "in test", "available")),
-        replaced=tuple(o for o in offers if o.state == "replaced" and o.age_years <= STALE_YEARS),  # recent
-        shelved=tuple(o for o in offers if o.state == "shelved"),
+        replaced=tuple(o for o in business if o.state == "replaced" and o.age_years <= STALE_YEARS),  # recent
+        shelved=tuple(o for o in business if o.state == "shelved"),
         next_stage=stage + 1 if stage < 3 else None)
 
 
@@ -542,7 +544,9 @@ def _local(row, region, country) -> bool:
     return region is not None and region in row.regions.split(", ")
 
 
-def _offers(ds: Dataset, platform: str, as_of, where, lang: str) -> tuple[Offer, ...]:
+def platform_offers(ds: Dataset, platform: str, as_of, where=None, lang: str = "en") -> tuple[Offer, ...]:
+    """Each product of the platform with its state in ``where`` on ``as_of`` (``products.product_states``),
+    named in ``lang``: what ``market`` and ``outlook`` select from."""
     as_of, names = pd.Timestamp(as_of), Names(ds, lang)
     table = products.product_states(ds, platforms=platform, as_of=as_of, market=where)
     return tuple(

@@ -170,9 +170,10 @@ def market_now(ds: Dataset, platform: str, market=None, as_of=None, lang: str = 
     checks.choice("platform", platform, stages.platforms_with_stages(ds))
     when = _date(ds, as_of)
     place = facts.Names(ds, lang).place(market) if market else label("all_markets", lang)
-    return _told(ds, when, lang, lambda text: text.market(platform, facts.market(ds, platform, when, market, lang),
-                                                          place)
-                 + text.outlook(facts.outlook(ds, platform, when, market, lang)))
+    offers = facts.platform_offers(ds, platform, when, market, lang)
+    return _told(ds, when, lang, lambda text: text.market(platform, facts.market(ds, platform, when, market, lang,
+                                                                                 offers=offers), place)
+                 + text.outlook(facts.outlook(ds, platform, when, market, lang, offers=offers)))
 
 
 def _date(ds: Dataset, as_of) -> pd.Timestamp:

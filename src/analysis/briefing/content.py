@@ -165,8 +165,14 @@ class Briefing:
 
     def market(self) -> str:
         """What businesses can buy, test or use free on the platform in the region now."""
-        found = facts.market(self.ds, self.platform, self.as_of, self.country or self.region, self.lang)
+        found = facts.market(self.ds, self.platform, self.as_of, self.country or self.region, self.lang,
+                             offers=self._offers)
         return self.words.market(self.platform, found, self.place)
+
+    @functools.cached_property
+    def _offers(self) -> tuple[facts.Offer, ...]:
+        """The platform's products and their states in the country or region (for ``market`` and ``watch_next``)."""
+        return facts.platform_offers(self.ds, self.platform, self.as_of, self.country or self.region, self.lang)
 
     def region_comparison(self) -> str:
         """The region's first events, stated B2B/B2C use and newest figures (or the platform's everywhere)."""
@@ -226,8 +232,8 @@ class Briefing:
     def watch_next(self) -> str:
         """Open plans with their age, products back or replaced, shelved ones, and the next stage."""
         focus = self.country or self.region
-        return self.words.outlook(facts.outlook(self.ds, self.platform, self.as_of, focus, self.lang, self.reading),
-                                  self.place if focus else None)
+        return self.words.outlook(facts.outlook(self.ds, self.platform, self.as_of, focus, self.lang, self.reading,
+                                                offers=self._offers), self.place if focus else None)
 
     def citations(self) -> str:
         """The numbered list of every source cited above, weak ones flagged."""
