@@ -100,3 +100,32 @@ def test_a_dataset_that_cannot_be_handed_over_is_loaded_by_the_kernel(tmp_path, 
     code = run.share_with_kernel(tmp_path / "full" / "charts", ds)
     assert code == run.share_with_kernel(tmp_path / "full" / "charts")
     assert "CHARTS.share(" in code and "remember" not in code
+
+
+def test_the_browser_for_the_pdf_starts_once_the_charts_are_drawn_ahead(tmp_path, monkeypatch):
+    """Chromium starting beside the drawing would take a core from it and from the kernel."""
+    from analysis.briefing import pdf
+
+    order, draw_ahead = [], run.draw_ahead
+
+    def drawing(*args):
+        draw_ahead(*args)
+        order.append("drawn")
+
+    class Browser:
+        def __init__(self):
+            order.append("browser started")
+
+        def print(self, page, target, title):
+            order.append("printed")
+            Path(target).write_bytes(b"%PDF-")
+            return target
+
+        def close(self):
+            order.append("browser closed")
+
+    monkeypatch.setattr(run, "draw_ahead", drawing)
+    monkeypatch.setattr(pdf, "Printer", Browser)
+    page = run.render_briefing(**VALUES, out=tmp_path, pdf=True)
+    assert order == ["drawn", "browser started", "printed", "browser closed"]
+    assert page.with_suffix(".pdf").read_bytes() == b"%PDF-"

@@ -73,7 +73,7 @@ def render_briefing(platform: str, region: str | None = None, as_of=None, lang: 
         Seconds the notebook may run before it is stopped.
     pdf : bool
         Also print the page to an A4 PDF beside it, in headless Chromium (started while the
-        notebook runs).
+        notebook runs, once the charts drawn ahead are done).
     pptx : bool
         Also write a 16:9 deck beside it, and its charts as PNG and SVG (see ``deck``).
     kernel : WarmKernel, optional
@@ -106,7 +106,6 @@ def render_briefing(platform: str, region: str | None = None, as_of=None, lang: 
         scratch.remove_stale()
         charts, done, printer = scratch.make("charts"), threading.Event(), None
         try:
-            printer = starting.submit(_printer) if pdf else None
             # While the kernel starts, this process imports what runs and exports the notebook, then
             # draws charts (see draw_ahead) and compiles the page's templates; the imports come
             # first, as a thread drawing beside them would slow both.
@@ -118,6 +117,7 @@ def render_briefing(platform: str, region: str | None = None, as_of=None, lang: 
                 drawing = threading.Thread(target=draw_ahead, args=(ds, values, charts, done),
                                            name="draw-ahead", daemon=True)
                 drawing.start()
+                printer = starting.submit(_printer, drawing) if pdf else None
                 warm()
                 try:
                     page = render_in(values, out, data, kernel, timeout)
@@ -181,7 +181,10 @@ def draw_ahead(ds: Dataset, values: dict, folder, done: threading.Event) -> None
         return
 
 
-def _printer():
+def _printer(drawing: threading.Thread):
+    """A Printer, started once ``drawing`` (the charts drawn ahead) has ended: started earlier,
+    Chromium takes a core from the kernel and the drawing, which costs more than it saves."""
+    drawing.join(timeout=START_TIMEOUT)
     from .pdf import Printer
     return Printer()
 
