@@ -32,8 +32,8 @@ $(INSTALLED): pyproject.toml constraints.txt
 COMPILE = $(BIN)/python -m compileall -q src
 
 # One worker per core (pytest-xdist); each module runs whole on one worker, so its shared fixtures
-# are built once, and modules start in the suite's order (the longest first, see tests/conftest.py),
-# not by their number of tests. `.venv/bin/python -m pytest` alone runs the suite in one process.
+# are built once, and modules start in the suite's order (the grid module, then those that mostly
+# wait beside it, then the other long ones: see EARLY in tests/conftest.py), not by their number of tests. `.venv/bin/python -m pytest` alone runs the suite in one process.
 test: $(INSTALLED) ## Run the test suite on every core (sets up .venv first)
 	$(COMPILE)
 	$(BIN)/python -m pytest -n auto --dist loadscope --no-loadscope-reorder
