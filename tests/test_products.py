@@ -160,6 +160,8 @@ HELD_BACK = [
      "2019-09-01", "src-a", ""),
     ("2019-02-01", "day", "Instagram", "Reels ads but not in Germany", "launch", "Reels ads", "3", "Europe", "", "DE",
      "", "src-a", ""),
+    ("2019-09-01", "day", "Instagram", "Shop ads reach the EU", "expansion", "Shop ads", "3", "Europe", "", "",
+     "", "src-b", ""),
 ]
 
 
@@ -177,6 +179,13 @@ def held(tmp_path_factory):
 def test_an_event_does_not_reach_a_group_it_left_out_until_the_day_it_did(held, market, as_of, expected):
     row = state(held, "Shop ads", market=market, as_of=as_of)
     assert (row["state"] if row is not None else None) == expected
+
+
+def test_a_place_reached_late_cites_the_report_of_that_day_not_the_first_launch(held):
+    germany = state(held, "Shop ads", market="DE", as_of="2019-10-01")
+    assert (germany["since"], germany["event"], germany["source_id"]) == (
+        pd.Timestamp("2019-09-01"), "Shop ads reach the EU", "src-b")
+    assert state(held, "Shop ads", market="US", as_of="2019-10-01")["source_id"] == "src-a"
 
 
 def test_a_country_left_out_of_a_regional_launch_stays_without_it(held):

@@ -97,6 +97,8 @@ def _state(events: list, covers) -> dict | None:
             if state == "shelved":
                 shelved_before = since
             state, since, precision, last = new_state, day, row.date_precision if day == row.date else "day", row
+        elif new_state == state and day == since == row.date != last.date:
+            last = row  # reported on the day an earlier event reached the market late: its better source
     if state is None:
         return None
     return {"platform": last.platform, "product": last.product, "state": state, "since": since,
