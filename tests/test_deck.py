@@ -66,7 +66,8 @@ def test_the_deck_has_a_title_a_slide_per_section_and_the_sources(decks, lang):
 def test_each_charted_section_has_its_picture_and_a_source_line(decks):
     _, deck, values, ds = decks["de"]
     slides = dict(zip(SECTIONS, list(deck.slides)[1:]))  # WhatsApp in 2026 has every section
-    assert _texts(slides["money"])[1].startswith("Im 3. Quartal 2025, gemeldet am 29. Oktober 2025, erzielte Meta")
+    assert _texts(slides["money"])[1].startswith("Im 1. Quartal 2026, gemeldet am 29. April 2026, erzielte Meta")
+    assert "Die neuesten Zahlen nach Nutzerregion gelten für das 3. Quartal 2025" in _texts(slides["money"])[1]
     for section in SECTIONS:
         pictures, texts = _pictures(slides[section]), _texts(slides[section])
         assert len(pictures) == (1 if section in CHARTED else 0), section

@@ -7,6 +7,7 @@ Europe 50 and 40, Rest of World (Latin America and Asia-Pacific) 50 and 80, worl
 other revenue 10 in Q4 2019.
 """
 
+import dataclasses
 import re
 
 import matplotlib
@@ -233,19 +234,33 @@ def test_the_split_item_is_what_a_company_reports_by_geography(whole):
     assert revenue.split_item(whole, "Telegram") == "revenue"  # its ad revenue is worldwide only
 
 
-def test_money_of_a_whole_revenue_split_takes_the_newest_quarter_with_the_regions_figure(whole):
-    europe = facts.money(whole, "Telegram", "2020-06-01", "Europe")
-    assert (europe.item, europe.quarter, europe.total.value, europe.in_geography.value) == ("revenue", "2018-Q4",
-                                                                                            100, 40)
+def test_money_of_a_region_is_the_newest_quarter_worldwide_and_the_newest_of_its_geography(whole):
+    europe = facts.money(whole, "Telegram", "2020-06-01", "Europe")  # Europe is missing from Q4 2019
+    assert (europe.item, europe.quarter, europe.total.value) == ("revenue", "2019-Q4", 110)
+    assert (europe.geography_quarter, europe.in_geography.value, europe.in_geography.share) == ("2018-Q4", 40, 0.4)
     americas = facts.money(whole, "Telegram", "2020-06-01", "North America")
-    assert (americas.quarter, americas.total.value, americas.in_geography.value) == ("2019-Q4", 110, 70)
-    assert facts.money(whole, "Telegram", "2020-06-01").quarter == "2019-Q4"
+    assert (americas.quarter, americas.geography_quarter, americas.in_geography.value) == ("2019-Q4", "2019-Q4", 70)
+    assert facts.money(whole, "Telegram", "2020-06-01").geography_quarter is None
     english = str(words.Words(words.Html(words.Citations()), "2020-06-01").money(americas))
     assert "Telegram earned <strong>$110 million</strong> in revenue, 10% more than a year earlier" in english
-    german = str(words.Words(words.Html(words.Citations()), "2020-06-01", "de").money(
+    assert "Users in what Telegram reports as “Americas” brought <strong>$70 million</strong>, 64% of it" in english
+    older = str(words.Words(words.Md(words.Citations()), "2020-06-01").money(europe))
+    assert older.startswith("In Q4 2019, reported on 1 Feb 2020, Telegram earned **$110 million** in revenue")
+    assert ("Its newest figures by user geography are for Q4 2018: users in what Telegram reports as “Europe” "
+            "brought **$40 million** then, 40% of that quarter's revenue [2].") in older
+    german = str(words.Words(words.Md(words.Citations()), "2020-06-01", "de").money(
         facts.money(whole, "Telegram", "2020-06-01", "Europe", "de")))
-    assert "erzielte Telegram <strong>100\xa0Mio. US-Dollar</strong> Umsatz" in german
-    assert "Auf Nutzer in der Region „Europa“ von Telegram entfielen" in german
+    assert "erzielte Telegram **110\xa0Mio. US-Dollar** Umsatz" in german
+    assert ("Die neuesten Zahlen nach Nutzerregion gelten für das 4. Quartal 2018: Auf Nutzer in der Region "
+            "„Europa“ von Telegram entfielen damals **40\xa0Mio. US-Dollar**, 40\xa0% des Umsatzes "
+            "in diesem Quartal [2].") in german
+
+
+def test_money_of_a_geography_in_a_quarter_without_a_worldwide_figure_gives_no_share(whole):
+    found = facts.money(whole, "Telegram", "2020-06-01", "Europe")
+    unshared = dataclasses.replace(found, in_geography=dataclasses.replace(found.in_geography, share=None))
+    english = str(words.Words(words.Md(words.Citations()), "2020-06-01").money(unshared))
+    assert "brought **$40 million** then [2]." in english and "of that quarter" not in english
 
 
 def test_the_chart_of_a_whole_revenue_split_leaves_an_incomplete_quarter_empty(whole, ax):
@@ -300,7 +315,7 @@ def test_family_in_words_and_in_a_briefing_on_a_meta_app_only(mini):
 
 def test_money_gives_the_revenue_outside_advertising_of_its_own_quarter_where_known():
     real = analysis.load()
-    snap = facts.money(real, "Snap Inc.", real.latest, "Europe")  # Europe's newest is Q4 2025; other revenue runs to Q1 2026
-    assert (snap.quarter, snap.other_quarter) == ("2025-Q4", "2025-Q4")
+    snap = facts.money(real, "Snap Inc.", real.latest, "Europe")  # Europe's newest is Q4 2025; the rest runs to Q1 2026
+    assert (snap.quarter, snap.geography_quarter, snap.other_quarter) == ("2026-Q1", "2025-Q4", "2026-Q1")
     meta = facts.money(real, "Meta", "2024-03-01")
     assert meta.other_quarter == meta.quarter == "2023-Q4"

@@ -199,7 +199,8 @@ class Money:
     total: Amount  # the item worldwide
     geography: str | None  # the company's own geography holding the briefing's region, in the language
     shared_with: tuple[str, ...]  # the other regions of that geography, in the language
-    in_geography: Amount | None
+    in_geography: Amount | None  # in geography_quarter
+    geography_quarter: str | None  # the newest quarter with a figure for the geography: quarter or earlier
     other: Amount | None  # revenue outside advertising, in its own newest quarter known (other_quarter)
     other_quarter: str | None
 
@@ -426,10 +427,10 @@ def region(ds: Dataset, platform: str, as_of, region_name=None, lang: str = "en"
 
 def money(ds: Dataset, company: str, as_of, region=None, lang: str = "en") -> Money | None:
     """The company's advertising revenue (or, where it splits only that by geography, its whole
-    revenue) in the newest quarter known on ``as_of``, worldwide and in its geography holding
-    ``region``, and its revenue outside advertising (of the same quarter where known, else its
-    newest); None where the company reports no revenue in the data, or none was known by then.
-    With a region, the quarter is the newest with a figure for its geography, where there is one."""
+    revenue) in the newest quarter known on ``as_of``, worldwide; in its geography holding
+    ``region``, in the newest quarter with a figure for it (which may be older); and its revenue
+    outside advertising (of the same quarter where known, else its newest); None where the company
+    reports no revenue in the data, or none was known by then."""
     if company not in set(ds.revenue["company"]):
         return None
     item = revenue.split_item(ds, company)
@@ -439,7 +440,8 @@ def money(ds: Dataset, company: str, as_of, region=None, lang: str = "en") -> Mo
         return None
     geography = revenue.geography_of(ds, region, company) if region else None
     split = set(figures.loc[figures["geography"] == geography, "period"])
-    quarter = max(set(worldwide["period"]) & split or set(worldwide["period"]))
+    quarter = worldwide["period"].max()
+    geography_quarter = max(split) if split else None
     others = (tuple(labels.region_in_text(r, lang) for r in revenue.regions_in(ds, geography, company)
                     if r != region) if geography else ())
     other = revenue.revenue(ds, "other_revenue", company, as_of)
@@ -448,7 +450,7 @@ def money(ds: Dataset, company: str, as_of, region=None, lang: str = "en") -> Mo
     return Money(company, known.loc[quarter, "published_as"], item, quarter, known.loc[quarter, "reported"],
                  _amount(figures, quarter, WORLDWIDE),
                  Names(ds, lang).geography(geography) if geography else None, others,
-                 _amount(figures, quarter, geography) if geography else None,
+                 _amount(figures, geography_quarter, geography) if geography_quarter else None, geography_quarter,
                  _amount(other, other_quarter, WORLDWIDE) if other_quarter else None, other_quarter)
 
 
