@@ -6,6 +6,7 @@ The timed runs themselves are by hand (see the README); here nothing is timed.
 
 import importlib.util
 import re
+import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -333,3 +334,44 @@ def test_single_goal_missed_exits_1(monkeypatch, capsys):
 def test_single_refuses_a_way_that_wrote_no_page(monkeypatch, capsys):
     with pytest.raises(SystemExit, match=r"expected one page from each way, found \['shell.html'\]"):
         run_single(monkeypatch, capsys, shell=[4.0] * 3, briefing=[2.0] * 3, write=("shell",))
+
+
+# --- suite.py ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("walls, status, verdict", [([175.0, 150.0, 190.0], 0, "goal < 180 s: met"),
+                                                     ([181.0, 180.0, 200.0], 1, "goal < 180 s: NOT met")])
+def test_suite_verdict_on_the_median_against_its_floor(monkeypatch, capsys, tmp_path, walls, status, verdict):
+    suite = script("suite")
+    runs = iter([(wall, 340.0, "1099 passed, 1 skipped") for wall in walls])
+    monkeypatch.setattr(suite, "installed_clone", lambda folder: tmp_path)
+    monkeypatch.setattr(suite, "run_suite", lambda clone: next(runs))
+    monkeypatch.setattr(suite.os, "sched_getaffinity", lambda pid: {0, 1})
+    assert suite.main(["--repeat", "3"]) == status
+    out = capsys.readouterr().out
+    median = sorted(walls)[1]
+    assert "tests     1099 passed, 1 skipped" in out
+    assert f"suite     median {median:.1f} s  (runs: {', '.join(f'{w:.1f}' for w in walls)})" in out
+    assert "floor     170.0 s  (340.0 s of CPU time over 2 cores)" in out
+    assert f"the suite takes {median / 170:.2f} x its floor ({verdict})" in out
+
+
+def completed(returncode, stdout):
+    return lambda *args, **kwargs: subprocess.CompletedProcess(args, returncode, stdout, "")
+
+
+def test_suite_run_reads_pytests_summary(monkeypatch, tmp_path):
+    suite = script("suite")
+    monkeypatch.setattr(suite.subprocess, "run", completed(0, "...\n===== 12 passed, 1 skipped in 3.20s =====\n"))
+    seconds, cpu, summary = suite.run_suite(tmp_path)
+    assert summary == "12 passed, 1 skipped" and seconds >= 0 and cpu >= 0
+
+
+@pytest.mark.parametrize("returncode, stdout", [(2, "===== 1 failed, 11 passed in 3.20s =====\n"),
+                                                (0, "===== 1 failed, 11 passed in 3.20s =====\n"),
+                                                (0, "no summary\n")])
+def test_suite_refuses_a_run_that_did_not_pass(monkeypatch, tmp_path, returncode, stdout):
+    suite = script("suite")
+    monkeypatch.setattr(suite.subprocess, "run", completed(returncode, stdout))
+    with pytest.raises(SystemExit, match=rf"the suite did not pass \(make test exited {returncode}\)"):
+        suite.run_suite(tmp_path)
