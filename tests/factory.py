@@ -123,7 +123,8 @@ def make_dataset(folder, **tables):
     the English column before it (see ``GERMAN``). Rollouts rows may leave out ``date_precision``
     (then "day") and ``date_kind`` (then "announced", or "month" for a month); stages rows may leave
     out ``readings`` (then every reading of BASE) and ``date_kind`` (then "announced"); user_counts
-    and regions rows may leave out ``figure_kind`` (then "company_reported"), sources rows ``accessed``,
+    and regions rows may leave out ``figure_kind`` (then "company_reported"), sources rows ``accessed``
+    and ``published_precision`` (then "day" where dated),
     countries rows ``the`` (then "false"). Unless given, ``products`` lists each product of the rollouts (stage 3 products
     as in-app ads, the others as business tools), and ``metrics`` adds each regional metric
     missing from BASE, in the row's unit.
@@ -183,9 +184,15 @@ ACCESSED = "2026-11-21"  # the day a miniature source was read, where a row leav
 
 
 def _source(row):
-    """A sources row with ``accessed`` (``ACCESSED`` where left out)."""
+    """A sources row with ``published_precision`` ("day" for a dated row, where left out) and
+    ``accessed`` (``ACCESSED`` where left out)."""
     columns = TABLES_BY_NAME["sources"].columns
-    return row if len(row) == len(columns) else (*row[:-1], ACCESSED, row[-1])
+    if len(row) == len(columns):
+        return row
+    if len(row) < len(columns) - 1:  # neither given
+        row = (*row[:-1], ACCESSED, row[-1])
+    at = columns.index("published_precision")
+    return (*row[:at], "day" if row[at - 1] else "", *row[at:])
 
 
 def _with_kind(name, row):

@@ -326,6 +326,16 @@ DEFECTS = {
     "a source read before it was published": (set_cell("sources", "accessed", "2001-01-01", row=2),
                                                "is before the source was published"),
     "a source without the day it was read": (set_cell("sources", "accessed", "", row=3), "value is missing"),
+    "a dated source without its precision": (set_cell("sources", "published_precision", "", row=1),
+                                             "is empty for a dated source"),
+    "a precision for an undated source": (
+        set_cell("sources", "published_precision", "day", source_id="alphastreet-202402-snap-q4-2023-takeaways"),
+        "'day' is given for a source without a published date"),
+    "a month-only source dated past the 1st": (
+        set_cell("sources", "published", "2014-08-15", source_id="blogspot-20140801-facebook-messenger"),
+        "2014-08-15 is not the 1st of its month"),
+    "an unknown precision of a source": (set_cell("sources", "published_precision", "week", row=1),
+                                         "unknown published_precision"),
     "a month-only kind for a day": (set_cell("rollouts", "date_kind", "month", row=2), "does not fit"),
     "an unknown kind of date": (set_cell("stages", "date_kind", "rumoured", row=2), "unknown date_kind"),
     "two default readings": (set_cell("readings", "default", "true", reading="in_app_ads"),

@@ -75,6 +75,12 @@ def test_each_charted_section_has_its_picture_and_a_source_line(decks):
             assert texts[-1].startswith("Quellen: "), section
 
 
+def test_a_source_line_gives_a_month_only_date_as_its_month(decks):
+    _, deck, _, _ = decks["de"]  # cites the Meta Newsroom post on the Updates tab, of June 2025 (no day)
+    lines = " ".join(_texts(slide)[-1] for slide in deck.slides if _texts(slide)[-1].startswith("Quellen: "))
+    assert "Meta Newsroom, Juni 2025" in lines and "Meta Newsroom, 1. Juni 2025" not in lines
+
+
 def test_a_section_without_a_chart_has_no_picture(decks):
     _, deck, _, _ = decks["en"]  # iMessage in 2014: no users, no figures by country, no Meta revenue
     slides = dict(zip([s for s in SECTIONS if s != "money"], list(deck.slides)[1:]))

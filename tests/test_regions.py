@@ -217,3 +217,25 @@ def test_a_figure_from_an_undated_source_is_known_from_the_year_after_its_own(un
     known = regions.known_by(undated_report, as_of)
     india = known[(known["country"] == "IN") & (known["metric"] == "users")]
     assert sorted(india["year"].astype(int)) == years
+
+
+@pytest.fixture(scope="module")
+def month_report(tmp_path_factory):
+    """India's 2019 figure read from a source of which only the month, March 2020, is known."""
+    sources = [*BASE["sources"], ("src-month", "Monthly", "A study", "2020-03-01", "month", "https://example.org/m",
+                                  "en", "2026-11-21", "")]
+    rows = [(*r[:-2], "src-month", r[-1]) if r[6] == "2019" else r for r in BASE["regions"]]
+    return make_dataset(tmp_path_factory.mktemp("month") / "d", sources=sources, regions=rows)
+
+
+def test_a_source_dated_by_its_month_counts_as_known_from_the_months_end(month_report):
+    known_from = month_report.known_from
+    assert known_from["src-month"] == pd.Timestamp("2020-03-31")
+    assert known_from["src-b"] == pd.Timestamp("2018-06-01")  # dated to the day: that day
+    india = [regions.known_by(month_report, day) for day in ("2020-03-30", "2020-03-31")]
+    assert [sorted(k.loc[(k["country"] == "IN") & (k["metric"] == "users"), "year"].astype(int)) for k in india] == [
+        [2017], [2017, 2019]]
+
+
+def test_an_undated_source_has_no_day_it_is_known_from(undated_report):
+    assert pd.isna(undated_report.known_from["src-undated"])

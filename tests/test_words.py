@@ -187,8 +187,15 @@ def test_a_region_with_no_local_event_says_so():
 
 
 def test_sources_in_markdown_are_markdown():
-    found = (facts.Source("Pub <x>", "A *title*", T("2019-01-02"), "https://example.org/a?b=1", ()),)
+    found = (facts.Source("Pub <x>", "A *title*", T("2019-01-02"), "day", "https://example.org/a?b=1", ()),)
     assert str(md_words().sources(found)) == "1. Pub &lt;x&gt;: *A \\*title\\**, 2 Jan 2019. <https://example.org/a?b=1>\n"
+
+
+def test_a_source_known_by_its_month_only_shows_the_month():
+    found = (facts.Source("Pub", "T", T("2018-02-01"), "month", "https://example.org/a", ()),)
+    assert str(md_words().sources(found)) == "1. Pub: *T*, February 2018. <https://example.org/a>\n"
+    german = words.Words(words.Md(words.Citations()), "2019-06-30", "de")
+    assert str(german.sources(found)) == "1. Pub: *T*, Februar 2018. <https://example.org/a>\n"
 
 
 def test_citations_number_sources_in_order_of_first_use():
@@ -199,7 +206,7 @@ def test_citations_number_sources_in_order_of_first_use():
 
 
 def test_source_line_flags_weak_sources():
-    found = (facts.Source("Copy <Site>", None, None, "https://copy.example/x", ("undated", "untitled", "copy")),)
+    found = (facts.Source("Copy <Site>", None, None, None, "https://copy.example/x", ("undated", "untitled", "copy")),)
     html = str(html_words().sources(found))
     assert ("Copy &lt;Site&gt;: no headline, undated. A copy of another publisher's report. "
             '<a href="https://copy.example/x"') in html

@@ -83,6 +83,15 @@ class Dataset:
                    self.rollouts["date"].max())
 
     @property
+    def known_from(self) -> pd.Series:
+        """The day each source (by ``source_id``) counts as known: its published date, or the last
+        day of its month where only the month is known; NaT where it is undated."""
+        published = self.sources["published"]
+        month = (self.sources["published_precision"] == "month").fillna(False).to_numpy()
+        return pd.Series(published.where(~month, published + pd.offsets.MonthEnd(0)).to_numpy(),
+                         index=self.sources["source_id"].to_numpy(), name="known_from")
+
+    @property
     def platform_names(self) -> list[str]:
         """The platforms in the dataset, in the schema's order."""
         return [str(p) for p in self.platforms["platform"].sort_values()]
@@ -176,6 +185,7 @@ def _validated_tables(folder: Path, contents: dict[str, bytes]) -> dict[str, pd.
     _check_revenue(raws)
     _check_exclusions(raws)
     _check_read_after_published(raws["sources"], typed["sources"])
+    _check_published_precision(raws["sources"], typed["sources"])
     _check_month_dates(raws["rollouts"])
     return typed
 
@@ -574,6 +584,18 @@ def _check_read_after_published(raw: _RawTable, sources: pd.DataFrame):
     early = (sources["accessed"] < sources["published"]).fillna(False).to_numpy()
     raw.fail_first(early, "accessed", lambda v: f"{v} is before the source was published",
                    "the day the page was read, on or after its 'published' date")
+
+
+def _check_published_precision(raw: _RawTable, sources: pd.DataFrame):
+    """A dated source says how precise its date is, an undated one does not; a month is its 1st."""
+    dated, precision = sources["published"].notna().to_numpy(), sources["published_precision"]
+    raw.fail_first(dated & precision.isna().to_numpy(), "published_precision", "is empty for a dated source",
+                   "day or month")
+    raw.fail_first(~dated & precision.notna().to_numpy(), "published_precision",
+                   lambda v: f"{v!r} is given for a source without a published date", "empty")
+    not_first = ((precision == "month") & (sources["published"].dt.day != 1)).fillna(False).to_numpy()
+    raw.fail_first(not_first, "published", lambda v: f"{v} is not the 1st of its month, as the row's "
+                                                     "published_precision 'month' asks", "the 1st of the month")
 
 
 def _check_exclusions(raws: dict[str, _RawTable]):

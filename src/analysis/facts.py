@@ -220,6 +220,7 @@ class Source:
     publisher: str
     title: str | None
     published: pd.Timestamp | None
+    precision: str | None  # of published: "day", or "month" where only the month is known
     url: str
     weak: tuple[str, ...]  # "undated", "untitled", "copy"
 
@@ -494,7 +495,8 @@ def sources(ds: Dataset, source_ids) -> tuple[Source, ...]:
         copy = "copy" in str(row["publisher"]).lower() or bool(_COPY.match(str(_or_none(row["note"]) or "")))
         weak = tuple(w for w, flag in (("undated", published is None), ("untitled", title is None),
                                        ("copy", copy)) if flag)
-        result.append(Source(str(row["publisher"]), title, published, clean_url(str(row["url"])), weak))
+        result.append(Source(str(row["publisher"]), title, published, _or_none(row["published_precision"]),
+                             clean_url(str(row["url"])), weak))
     return tuple(result)
 
 

@@ -15,11 +15,11 @@ def metrics(ds: Dataset) -> list[str]:
 
 def known_by(ds: Dataset, as_of) -> pd.DataFrame:
     """The regional figures known on ``as_of``: of its year or earlier, and from a source published by
-    then (an undated source counts from the year after the figure's: a survey of the year may end
-    after the date)."""
+    then (a source dated by its month only, by the month's end; an undated one counts from the year
+    after the figure's: a survey of the year may end after the date)."""
     when = checks.timestamp("as_of", as_of)
     table = ds.regions
-    published = table["source_id"].map(ds.sources.set_index("source_id")["published"])
+    published = table["source_id"].map(ds.known_from)
     known = (published <= when) | (published.isna() & (table["year"] < when.year))
     return table[(table["year"] <= when.year) & known.to_numpy()]
 

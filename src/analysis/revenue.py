@@ -21,7 +21,8 @@ def revenue(ds: Dataset, item: str = "ad_revenue", company: str = "Meta", as_of=
     company : str
     as_of : date, optional
         Only figures known on this day: their quarter's results were out (releases.csv) and their
-        source was published (an undated source counts from the results day); all by default.
+        source was published (one dated by its month only, by the month's end; an undated one
+        counts from the results day); all by default.
 
     Returns
     -------
@@ -38,7 +39,7 @@ def revenue(ds: Dataset, item: str = "ad_revenue", company: str = "Meta", as_of=
                       how="left")
     if as_of is not None:
         day = checks.timestamp("as_of", as_of)
-        published = rows["source_id"].map(ds.sources.set_index("source_id")["published"])
+        published = rows["source_id"].map(ds.known_from)
         rows = rows[(rows["reported"] <= day) & (published.isna() | (published <= day)).to_numpy()]
     worldwide = rows[rows["geography"] == WORLDWIDE].set_index("period")["value"].astype(float)
     table = pd.DataFrame({

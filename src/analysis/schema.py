@@ -180,7 +180,11 @@ SOURCES = Table(
         Field("publisher", "string", "Who published it."),
         Field("title", "string", "The headline as published; empty where the page shows none.",
               required=False),
-        _date("published", "Publication date; empty where the page shows none.", required=False),
+        _date("published", "Publication date; empty where the page shows none; the 1st of the month where "
+                           "only the month is known.", required=False),
+        Field("published_precision", "string", "day, or month where only the month of publication is known; "
+                                               "empty where the date is.", required=False,
+              categories=DATE_PRECISIONS),
         Field("url", "string", "Where it can be read.", pattern=HTTP_URL, format="url",
               pattern_meaning="an http(s) URL with a host, such as https://example.org/page"),
         Field("language", "string", "ISO 639-1 language code.", pattern=LANGUAGE,

@@ -130,7 +130,8 @@ def _source_line(b: Briefing, numbers: list[int]) -> str:
     parts = []
     for number in numbers:
         row = table.loc[b.cited[number - 1]]
-        date = when(row["published"], lang=b.lang) if pd.notna(row["published"]) else label("chart:undated", b.lang)
+        date = (when(row["published"], row["published_precision"], b.lang) if pd.notna(row["published"])
+                else label("chart:undated", b.lang))
         parts.append(f"[{number}] {row['publisher']}, {date}")
     return label("chart:sources", b.lang, sources="; ".join(parts))
 
