@@ -19,8 +19,8 @@ def known_by(ds: Dataset, as_of) -> pd.DataFrame:
     after the figure's: a survey of the year may end after the date)."""
     when = checks.timestamp("as_of", as_of)
     table = ds.regions
-    published = table["source_id"].map(ds.known_from)
-    known = (published <= when) | (published.isna() & (table["year"] < when.year))
+    since = table["source_id"].map(ds.known_from)
+    known = (since <= when) | (since.isna() & (table["year"] < when.year))
     return table[(table["year"] <= when.year) & known.to_numpy()]
 
 

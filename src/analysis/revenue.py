@@ -39,8 +39,8 @@ def revenue(ds: Dataset, item: str = "ad_revenue", company: str = "Meta", as_of=
                       how="left")
     if as_of is not None:
         day = checks.timestamp("as_of", as_of)
-        published = rows["source_id"].map(ds.known_from)
-        rows = rows[(rows["reported"] <= day) & (published.isna() | (published <= day)).to_numpy()]
+        since = rows["source_id"].map(ds.known_from)
+        rows = rows[(rows["reported"] <= day) & (since.isna() | (since <= day)).to_numpy()]
     worldwide = rows[rows["geography"] == WORLDWIDE].set_index("period")["value"].astype(float)
     table = pd.DataFrame({
         "company": rows["company"].astype(str),
