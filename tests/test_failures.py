@@ -171,13 +171,23 @@ def start(template, *argv, **popen):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
 
 
-def wait_for_kernels(process, count, seconds=90):
-    """The command's process tree once ``count`` kernels run in it."""
+def launched_kernels(tree) -> list:
+    """The kernels in a process tree that were started as ``python -m ipykernel_launcher``."""
+    return [p for p in tree if "ipykernel_launcher" in " ".join(_cmdline(p))]
+
+
+def forked_kernels(tree) -> list:
+    """The kernels in a process tree that a fork server forked (``briefing --all --fresh-kernels``)."""
+    servers = {p.pid for p in tree if "multiprocessing.forkserver" in " ".join(_cmdline(p))}
+    return [p for p in tree if p.ppid() in servers]
+
+
+def wait_for_kernels(process, count, seconds=90, find=launched_kernels):
+    """The command's process tree once ``count`` kernels (as ``find`` finds them) run in it."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         tree = psutil.Process(process.pid).children(recursive=True)
-        kernels = [p for p in tree if "ipykernel_launcher" in " ".join(_cmdline(p))]
-        if len(kernels) >= count:
+        if len(find(tree)) >= count:
             return tree
         time.sleep(0.2)
     process.kill()
@@ -212,6 +222,15 @@ def test_kill_9_of_a_batch_ends_its_workers_and_kernels_and_leaves_no_folder(tin
     assert not any(folder.exists() for folder in kernels), "the workers remove their kernels' folders"
     assert [f for f in scratch.remove_stale() if f.name.startswith(f"{scratch.PREFIX}batch-")] == [], \
         "the workers remove the batch's folder"
+
+
+def test_kill_9_of_a_batch_in_new_kernels_ends_its_workers_fork_servers_and_kernels(tiny, slow_template, tmp_path):
+    process = start(slow_template, "--all", "--fresh-kernels", "--data", tiny, "--out", tmp_path / "out",
+                    "--workers", "2")
+    tree = wait_for_kernels(process, 2, find=forked_kernels)
+    process.kill()
+    process.communicate(timeout=30)
+    assert_all_ended(tree)
 
 
 def test_kill_9_of_one_briefing_ends_its_kernel_and_the_next_run_removes_its_folder(slow_template, tmp_path,

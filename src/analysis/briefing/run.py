@@ -237,12 +237,14 @@ def check_timeout(timeout) -> float:
 
 
 def render_in(values: dict, out: Path, data, kernel, timeout: float) -> Path:
-    """Run the template in ``kernel`` (a WarmKernel), or in a new kernel if it is None; export it."""
+    """Run the template in ``kernel`` (a WarmKernel), or in a new kernel (forked, see ``forked``) if
+    it is None; export it."""
     import papermill  # heavy: only where a notebook is run
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     from .export import to_html
-    from .kernel import KERNEL_MANAGER, KernelFailure
+    from .forked import FORKING_MANAGER
+    from .kernel import KernelFailure
 
     name = output_name(values)
     executed = out / EXECUTED / name.replace(".html", ".ipynb")
@@ -254,7 +256,7 @@ def render_in(values: dict, out: Path, data, kernel, timeout: float) -> Path:
             else:
                 notebook = papermill.execute_notebook(
                     str(TEMPLATE), str(written), parameters=parameters, kernel_name="python3",
-                    kernel_manager_class=KERNEL_MANAGER, progress_bar=False,
+                    kernel_manager_class=FORKING_MANAGER, progress_bar=False,
                     cwd=str(TEMPLATE.parent), request_save_on_cell_execute=False,
                     execution_timeout=timeout, start_timeout=START_TIMEOUT,
                     shutdown_kernel="immediate")
