@@ -223,6 +223,20 @@ def test_chart_on_the_real_data(ds, ax, draw, kwargs):
     assert first in publishers
 
 
+@pytest.mark.parametrize("draw, kwargs", [*CHARTS, pytest.param(charts.revenue_by_geography, {}, id="revenue")])
+def test_chart_title_sits_above_the_axes_and_overlaps_no_text(ds, draw, kwargs):
+    """Titles are placed right above the axes without matplotlib's search for what they must avoid."""
+    with style.theme():
+        figure, ax = plt.subplots(figsize=(10, 4.8))
+        draw(ds, ax=ax, **kwargs)
+        figure.canvas.draw()
+    texts = [t for t in figure.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text()]
+    title, = (t for t in texts if t.get_text() in {ax.get_title(loc) for loc in ("left", "center", "right")})
+    box = title.get_window_extent()
+    assert box.ymin >= ax.get_window_extent().ymax
+    assert [t.get_text() for t in texts if t is not title and box.overlaps(t.get_window_extent())] == []
+
+
 def _settings():
     return {name: repr(value) for name, value in matplotlib.rcParams.items()}
 

@@ -90,7 +90,7 @@ def stage_progression(data, *, as_of=None, platforms=None, region=None, show_eve
     title = label("chart:stages_title", lang)
     if region:
         title = label("chart:stages_region", lang, title=title, region=region_name(region, lang))
-    ax.set_title(title, parse_math=False)
+    _title(ax, title)
     _stage_legend(ax, shown, lang)
     cited = [*entries["source_id"], *(shown["source_id"] if shown is not None else [])]
     style.add_source_note(ax, style.source_note(ds, cited, lang=lang))
@@ -186,7 +186,7 @@ def user_growth(data, *, platforms=None, metric: str = "mau", log: bool = False,
     name = _capitalized(Names(ds, lang).metric(metric))
     ax.set_ylabel(name, parse_math=False)
     title = label("chart:as_announced", lang, metric=name)
-    ax.set_title(label("chart:log_scale", lang, title=title) if log else title, parse_math=False)
+    _title(ax, label("chart:log_scale", lang, title=title) if log else title)
     _legend(ax, loc="upper left", fontsize=8)
     style.add_source_note(ax, style.source_note(ds, cited, lang=lang))
     return ax
@@ -273,7 +273,7 @@ def users_at_stage_entry(data, *, platforms=None, sources=None, reading=None, ax
     _platform_ticks(ax, "x", shown, bold=False)
     style.users_axis(ax)
     ax.set_ylabel("Monthly active users", parse_math=False)
-    ax.set_title("Users when each platform entered stages 2 and 3", parse_math=False)
+    _title(ax, "Users when each platform entered stages 2 and 3")
     _legend(ax, loc="upper left", fontsize=8)
     style.add_source_note(ax, style.source_note(ds, drawn["source_id"]))
     return ax
@@ -325,7 +325,7 @@ def rollout_timeline(data, *, platforms=None, kinds=None, as_of=None, sources=No
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.xaxis_date()
     style.year_axis(ax)
-    ax.set_title("Ad and business-messaging rollouts by region", parse_math=False)
+    _title(ax, "Ad and business-messaging rollouts by region")
     handles = [Patch(color=style.platform_color(p), label=p) for p in _names(shown["platform"])]
     handles += [Line2D([], [], marker=style.KIND_MARKERS[k], linestyle="", color="#424242", label=k)
                 for k in _names(shown["kind"])]
@@ -394,7 +394,7 @@ def regional_comparison(data, metric: str | None = None, *, platform=None, regio
     ax.grid(axis="y", visible=False)
     units, name = set(table["unit"]), named.metric(metrics[0])
     ax.set_xlabel(name + (f" ({label('unit:' + units.pop(), lang)})" if len(units) == 1 else ""), parse_math=False)
-    ax.set_title(_capitalized(name) + (f": {single}" if single else ""), parse_math=False)
+    _title(ax, _capitalized(name) + (f": {single}" if single else ""))
     style.add_source_note(ax, style.source_note(ds, table["source_id"], lang=lang))
     return ax
 
@@ -447,7 +447,7 @@ def peer_comparison(data, *, platforms=None, as_of=None, sources=None, reading=N
     _platform_ticks(ax, "y", [str(p) for p in paths["platform"]])
     ax.set_ylim(len(paths) - 0.5, -0.5)
     ax.set_xlabel(label("chart:years_after_launch", lang), parse_math=False)
-    ax.set_title(label("chart:peers_title", lang), parse_math=False)
+    _title(ax, label("chart:peers_title", lang))
     handles = [Line2D([], [], marker="o", linestyle="", markerfacecolor="white", markeredgecolor="#424242",
                       label=label("chart:stage2_legend", lang)),
                Line2D([], [], marker="o", linestyle="", color="#424242", label=label("chart:stage3_legend", lang))]
@@ -519,7 +519,7 @@ def revenue_by_geography(data, *, company: str | None = None, as_of=None, highli
         lambda value, _: style.format_value(value, "usd_millions", lang, short=True) if value > 0 else "0"))
     ax.grid(axis="x", visible=False)
     newest = table.loc[table["period"] == table["period"].max(), "published_as"].iloc[0]  # its name then
-    ax.set_title(label(f"chart:revenue_title_{item}", lang, company=newest), parse_math=False)
+    _title(ax, label(f"chart:revenue_title_{item}", lang, company=newest))
     _legend(ax, loc="upper left", fontsize=8, ncols=len(order))
     ax.set_ylim(0, bottom.max() * 1.18)  # room for the legend above the bars
     style.add_source_note(ax, style.source_note(ds, table["source_id"], lang=lang))
@@ -627,6 +627,13 @@ def _place(names, row) -> str:
 
 def _capitalized(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def _title(ax, text: str) -> None:
+    """The chart's title, drawn as written, right above the axes: nothing is drawn above them, and
+    matplotlib's search for something to avoid there measures the tick labels at every draw (about
+    a tenth of a chart's time)."""
+    ax.set_title(text, parse_math=False, y=1.0)
 
 
 def _legend(ax, **kwargs):
