@@ -5,6 +5,7 @@ The timed runs themselves are by hand (see the README); here nothing is timed.
 """
 
 import importlib.util
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -367,6 +368,15 @@ def test_suite_run_reads_pytests_summary(monkeypatch, tmp_path):
     assert summary == "12 passed, 1 skipped" and seconds >= 0 and cpu >= 0
 
 
+def test_suite_counts_the_busy_time_of_the_whole_machine(tmp_path, monkeypatch):
+    suite = script("suite")
+    stat = tmp_path / "stat"
+    # user nice system idle iowait irq softirq steal guest guest_nice, in ticks of 1/100 s
+    stat.write_text("cpu  2000 100 300 9000 50 7 3 40 0 0\ncpu0 1000 50 150 4500 25 3 2 20 0 0\n")
+    monkeypatch.setattr(suite.os, "sysconf", lambda name: 100 if name == "SC_CLK_TCK" else os.sysconf(name))
+    assert suite.machine_cpu(stat) == pytest.approx(24.1)  # not the idle, I/O wait and stolen ticks
+
+
 @pytest.mark.parametrize("returncode, stdout", [(2, "===== 1 failed, 11 passed in 3.20s =====\n"),
                                                 (0, "===== 1 failed, 11 passed in 3.20s =====\n"),
                                                 (0, "no summary\n")])
@@ -375,3 +385,25 @@ def test_suite_refuses_a_run_that_did_not_pass(monkeypatch, tmp_path, returncode
     monkeypatch.setattr(suite.subprocess, "run", completed(returncode, stdout))
     with pytest.raises(SystemExit, match=rf"the suite did not pass \(make test exited {returncode}\)"):
         suite.run_suite(tmp_path)
+
+
+# --- fresh.py ------------------------------------------------------------------------------------
+
+
+def test_fresh_prints_the_medians_and_what_a_forked_kernel_saves(monkeypatch, capsys):
+    fresh = script("fresh")
+    runs = {fresh.WAYS["usual"]: iter([1.9, 2.0, 3.5]), fresh.WAYS["forked"]: iter([2.5, 1.1, 1.2, 1.0])}
+    managers = []
+
+    def seconds(manager, out):
+        managers.append(manager)
+        return next(runs[manager])
+
+    monkeypatch.setattr(fresh, "seconds", seconds)
+    assert fresh.main(["--repeat", "3"]) == 0
+    out = capsys.readouterr().out
+    # the server starts in the first run, which does not count; then the ways take turns
+    assert managers == [fresh.WAYS["forked"], *[fresh.WAYS[way] for _ in range(3) for way in ("usual", "forked")]]
+    assert "usual     median 2.00 s  (runs: 1.90, 2.00, 3.50)" in out
+    assert "forked    median 1.10 s  (runs: 1.10, 1.20, 1.00); the first, with the server's start: 2.50 s" in out
+    assert "a forked kernel saves 0.90 s per briefing (1.82 x faster)" in out

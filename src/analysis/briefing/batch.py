@@ -75,7 +75,8 @@ def render_all(out="reports", *, workers: int | None = None, force: bool = False
 
     Each worker keeps one warm kernel; the workers draw each chart the briefings share once
     and pass it on through a temporary folder. With ``fresh_kernels`` every briefing
-    gets a new kernel instead: slower, and the same pages. Briefings whose inputs are unchanged
+    gets a new kernel instead (forked from a server that has imported the libraries and run
+    nothing, see ``forked``): slower, and the same pages. Briefings whose inputs are unchanged
     since the last run are skipped unless ``force``. A briefing that fails, passes ``timeout``
     seconds or whose worker dies is recorded as failed; the others still finish. Workers and
     their kernels end with the process that started them, however it ends. With ``pdf``, one

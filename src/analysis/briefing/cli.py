@@ -62,7 +62,8 @@ def _parser(ds: Dataset) -> argparse.ArgumentParser:
                         help=f"seconds a briefing may run before it is stopped (default: {TIMEOUT}; "
                              "with --fresh-kernels, seconds per cell)")
     parser.add_argument("--fresh-kernels", **flag,
-                        help="with --all, start a new kernel for every briefing (slower; same pages)")
+                        help="with --all, give every briefing a new kernel, forked from a process that has "
+                             "imported the libraries and run nothing (slower; same pages)")
     parser.add_argument("--data", action=_Once, default=None, help=f"data folder (default: {DATA_DIR})")
     return parser
 
