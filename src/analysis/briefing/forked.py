@@ -29,14 +29,13 @@ INLINE_BACKEND = "module://matplotlib_inline.backend_inline"  # ipykernel's defa
 LAUNCHER = ["-m", "ipykernel_launcher"]  # the kernel spec's command after the interpreter
 FORKING_MANAGER = "analysis.briefing.forked.ForkingKernelManager"  # for papermill's kernel_manager_class
 
-_CONTEXT = multiprocessing.get_context("forkserver")
-
 
 def forkable(cmd: list[str], **launch) -> bool:
     """Whether the kernel command ``cmd`` (with jupyter_client's launch arguments) can be forked
     from the server: this interpreter (a link to it may be another environment) running
     ipykernel_launcher, with no pipe to its input or output."""
-    return (len(cmd) > 3 and os.path.abspath(cmd[0]) == os.path.abspath(sys.executable)
+    return ("forkserver" in multiprocessing.get_all_start_methods()  # not on Windows
+            and len(cmd) > 3 and os.path.abspath(cmd[0]) == os.path.abspath(sys.executable)
             and cmd[1:3] == LAUNCHER and all(launch.get(pipe) is None for pipe in ("stdin", "stdout", "stderr")))
 
 
@@ -108,11 +107,12 @@ class ForkingProvisioner(LocalProvisioner):
     async def launch_kernel(self, cmd: list[str], **kwargs):
         if not forkable(cmd, **kwargs):
             return await super().launch_kernel(cmd, **kwargs)
-        with _server_environment():
-            _CONTEXT.set_forkserver_preload(SERVER_PRELOAD)
-            process = _CONTEXT.Process(target=_run_kernel, daemon=True, name="kernel",
-                                       args=(cmd[3:], kwargs.get("env") or dict(os.environ),
-                                             str(kwargs.get("cwd") or os.getcwd())))
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(SERVER_PRELOAD)
+        process = context.Process(target=_run_kernel, daemon=True, name="kernel",
+                                  args=(cmd[3:], kwargs.get("env") or dict(os.environ),
+                                        str(kwargs.get("cwd") or os.getcwd())))
+        with _server_environment():  # read if this start starts the server
             process.start()
         self.process = ForkedProcess(process)
         self.pid = self.pgid = process.pid  # its own session: the group LocalProvisioner signals
