@@ -44,8 +44,9 @@ def _run_kernel(arguments: list[str], env: dict, cwd: str) -> None:
     have started, in its own session, with ``env`` and in ``cwd``."""
     # One started by jupyter_client inherits no descriptor but its standard streams. This one holds
     # the server's and its owner's ends of pipes: kept, they would keep the server alive.
+    sys.stdin.close()  # multiprocessing's /dev/null, closed before its number is another's
     os.closerange(3, os.sysconf("SC_OPEN_MAX"))
-    sys.stdin = open(os.devnull, encoding="utf-8")  # fd 0 is /dev/null too (multiprocessing)
+    sys.stdin = open(os.devnull, encoding="utf-8")
     os.setsid()
     os.environ.clear()
     os.environ.update(env)
