@@ -67,7 +67,7 @@ def test_kernels_forked_one_after_another_share_nothing(tmp_path, monkeypatch):
     (LAUNCH, {"stdout": None, "cwd": "/tmp", "env": {}}, True),
     (LAUNCH, {"stdout": subprocess.PIPE}, False),
     (LAUNCH, {"stdin": subprocess.PIPE}, False),
-    (["/usr/bin/python3", *LAUNCH[1:]], {}, False),
+    (["/opt/another-environment/bin/python", *LAUNCH[1:]], {}, False),
     ([sys.executable, "-m", "other_kernel", "-f", "connection.json"], {}, False),
     ([sys.executable, "-m", "ipykernel_launcher"], {}, False),
 ])
@@ -77,8 +77,9 @@ def test_only_this_interpreters_ipykernel_without_pipes_is_forked(cmd, launch, e
 
 def test_the_server_and_its_kernels_end_with_the_process_that_started_them(tmp_path):
     """A process that ran a forked kernel, killed with the kernel still running: nothing is left."""
+    cell = "open('started', 'w').close(); import time; time.sleep(600)"
     code = ("import sys, nbformat, papermill; from analysis.briefing import forked\n"
-            "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('open(\"started\", \"w\").close(); import time; time.sleep(600)')])\n"
+            f"nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell({cell!r})])\n"
             "nb.metadata['kernelspec'] = {'name': 'python3', 'display_name': 'Python 3', 'language': 'python'}\n"
             "papermill.execute_notebook(nb, sys.argv[1], kernel_name='python3', progress_bar=False,\n"
             "                           kernel_manager_class=forked.FORKING_MANAGER)\n")
