@@ -179,7 +179,7 @@ def launched_kernels(tree) -> list:
 def forked_kernels(tree) -> list:
     """The kernels in a process tree that a fork server forked (``briefing --all --fresh-kernels``)."""
     servers = {p.pid for p in tree if "multiprocessing.forkserver" in " ".join(_cmdline(p))}
-    return [p for p in tree if p.ppid() in servers]
+    return [p for p in tree if _parent(p) in servers]
 
 
 def wait_for_kernels(process, count, seconds=90, find=launched_kernels):
@@ -199,6 +199,13 @@ def _cmdline(process):
         return process.cmdline()
     except psutil.Error:
         return []
+
+
+def _parent(process) -> int | None:
+    try:
+        return process.ppid()
+    except psutil.Error:  # it has ended
+        return None
 
 
 def kernel_folders(tree) -> set[Path]:
