@@ -108,16 +108,15 @@ class ForkingProvisioner(LocalProvisioner):
     async def launch_kernel(self, cmd: list[str], **kwargs):
         if not forkable(cmd, **kwargs):
             return await super().launch_kernel(cmd, **kwargs)
+        self.cwd = str(kwargs.get("cwd") or os.getcwd())
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(SERVER_PRELOAD)
         process = context.Process(target=_run_kernel, daemon=True, name="kernel",
-                                  args=(cmd[3:], kwargs.get("env") or dict(os.environ),
-                                        str(kwargs.get("cwd") or os.getcwd())))
+                                  args=(cmd[3:], kwargs.get("env") or dict(os.environ), self.cwd))
         with _server_environment():  # read if this start starts the server
             process.start()
         self.process = ForkedProcess(process)
         self.pid = self.pgid = process.pid  # its own session: the group LocalProvisioner signals
-        self.cwd = kwargs.get("cwd", os.getcwd())
         return self.connection_info
 
 
