@@ -2,6 +2,8 @@
 
 import html
 import re
+import shutil
+import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -128,3 +130,43 @@ def test_a_browser_that_does_not_start_fails_with_one_line_and_keeps_the_page(tm
     assert status == 1
     assert stderr.startswith("briefing: Chromium did not start: ") and stderr.count("\n") == 1, stderr
     assert [p.suffix for p in out.glob("messenger--*")] == [".html"]  # the page is kept, no PDF
+
+
+def test_a_printer_leaves_nothing_in_the_temporary_folder(printed, tmp_path, monkeypatch, request):
+    """Chromium leaves a folder with a socket in the temporary folder when it ends; the printer
+    keeps it, and the browser's profile, in its own folder and removes that on close."""
+    from analysis.briefing import pdf
+
+    temporary = Path(tempfile.mkdtemp(prefix="t-", dir="/tmp"))  # short: a socket's path has 107 bytes at most
+    request.addfinalizer(lambda: shutil.rmtree(temporary))
+    monkeypatch.setenv("TMPDIR", str(temporary))  # what the browser would use
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))  # and this process
+    page, _, _ = printed["en"]
+    with pdf.Printer() as printer:
+        assert [p.name.startswith("analysis-chromium-") for p in temporary.iterdir()] == [True]
+        printer.print(page, tmp_path / "again.pdf", "Again")
+    assert (tmp_path / "again.pdf").read_bytes().startswith(b"%PDF-")
+    assert list(temporary.iterdir()) == []
+
+
+def test_a_printer_that_does_not_start_leaves_no_folder(tmp_path, monkeypatch):
+    from analysis.briefing import pdf
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(pdf, "tools", lambda: ("/bin/false", str(CHROMEDRIVER)))
+    with pytest.raises(pdf.PrintFailed, match="^Chromium did not start: "):
+        pdf.Printer()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_printer_in_a_temporary_folder_too_long_for_chromium_s_socket_still_prints(printed, tmp_path, monkeypatch):
+    from analysis.briefing import pdf
+
+    temporary = tmp_path / ("t" * 60)
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    page, _, _ = printed["en"]
+    with pdf.Printer() as printer:
+        printer.print(page, tmp_path / "again.pdf", "Again")
+    assert (tmp_path / "again.pdf").read_bytes().startswith(b"%PDF-")
+    assert list(temporary.iterdir()) == []

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import base64
+import os
 import shutil
 from html import escape
 from pathlib import Path
 
+from .. import scratch
 from ..files import write_atomic
 from ..params import BriefingParameterError
 
@@ -18,6 +20,9 @@ ARGUMENTS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-s
              "--disable-background-networking", "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
              "--no-first-run", "--hide-scrollbars", "--disable-extensions", "--disable-component-update",
              "--disable-sync", "--disable-default-apps", "--no-default-browser-check")
+# Chromium makes <TMPDIR>/org.chromium.Chromium.XXXXXX/SingletonSocket, and fails to start if that
+# path is longer than a socket's address may be (107 bytes).
+SOCKET_FOLDER_BYTES = 107 - len("/org.chromium.Chromium.XXXXXX/SingletonSocket")
 FOOTER = ('<div style="font-family: DejaVu Sans, sans-serif; font-size: 7.5px; color: #666; width: 100%; '
           'margin: 0 14mm; display: flex; justify-content: space-between;">'
           '<span>{title}</span><span><span class="pageNumber"></span> / <span class="totalPages"></span></span></div>')
@@ -46,7 +51,12 @@ def tools() -> tuple[str, str]:
 
 class Printer:
     """One headless Chromium that prints HTML files to A4 PDFs, one after another; close it (or use
-    it as a context manager) to end the browser."""
+    it as a context manager) to end the browser.
+
+    The browser and its driver keep their temporary files (a profile, a socket Chromium leaves
+    behind) in a private folder (see ``scratch``), removed on close; unless that folder's path is
+    too long for the socket, then they use the usual temporary folder.
+    """
 
     def __init__(self):
         from selenium import webdriver
@@ -60,10 +70,18 @@ class Printer:
         for argument in ARGUMENTS:
             options.add_argument(argument)
         self._failure = WebDriverException
+        self._folder = scratch.make("chromium")
+        short = len(os.fsencode(self._folder)) <= SOCKET_FOLDER_BYTES
         try:
-            self._driver = webdriver.Chrome(service=Service(driver), options=options)
-        except WebDriverException as error:
-            raise PrintFailed(f"Chromium did not start: {error.msg}") from None
+            try:
+                self._driver = webdriver.Chrome(
+                    service=Service(driver, env={**os.environ, "TMPDIR": str(self._folder)} if short else None),
+                    options=options)
+            except WebDriverException as error:
+                raise PrintFailed(f"Chromium did not start: {error.msg}") from None
+        except BaseException:
+            scratch.remove(self._folder)
+            raise
         self._driver.set_page_load_timeout(LOAD_TIMEOUT)
 
     def print(self, page: Path, pdf: Path, title: str) -> Path:
@@ -86,7 +104,10 @@ class Printer:
         return write_atomic(pdf, base64.b64decode(printed["data"]))
 
     def close(self) -> None:
-        self._driver.quit()
+        try:
+            self._driver.quit()
+        finally:
+            scratch.remove(self._folder)
 
     def __enter__(self):
         return self
