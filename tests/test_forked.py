@@ -83,8 +83,10 @@ def test_the_server_and_its_kernels_end_with_the_process_that_started_them(tmp_p
             "nb.metadata['kernelspec'] = {'name': 'python3', 'display_name': 'Python 3', 'language': 'python'}\n"
             "papermill.execute_notebook(nb, sys.argv[1], kernel_name='python3', progress_bar=False,\n"
             "                           kernel_manager_class=forked.FORKING_MANAGER)\n")
+    # Its own temporary folder: killed, the owner leaves its kernel's connection file and its server's folder.
     owner = subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "out.ipynb")], cwd=tmp_path,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             env={**os.environ, "TMPDIR": str(tmp_path)})
     try:
         wait_for(tmp_path / "started", owner)
         tree = psutil.Process(owner.pid).children(recursive=True)
