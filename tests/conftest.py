@@ -1,8 +1,9 @@
-"""Shared fixtures: the real data folder and writable copies of it; the order in which a parallel
-run starts the modules."""
+"""Shared fixtures: the real data folder and writable copies of it, temporary folders with short
+paths; the order in which a parallel run starts the modules."""
 
 import csv
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,22 @@ def data_copy(tmp_path):
     target = tmp_path / "data"
     shutil.copytree(DATA, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def short_tmp_factory():
+    """Makes new folders in /tmp (removed at the end), for a process to use as its temporary folder
+    and make sockets in: a socket's path has 107 bytes at most, and pytest's ``tmp_path`` in a
+    parallel run is 60 or more."""
+    made = []
+
+    def make() -> Path:
+        made.append(Path(tempfile.mkdtemp(prefix="t-", dir="/tmp")))
+        return made[-1]
+
+    yield make
+    for folder in made:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def read_rows(path):

@@ -231,12 +231,11 @@ def test_kill_9_of_a_batch_ends_its_workers_and_kernels_and_leaves_no_folder(tin
         "the workers remove the batch's folder"
 
 
-def test_kill_9_of_a_batch_in_new_kernels_ends_its_workers_fork_servers_and_kernels(tiny, slow_template, tmp_path):
+def test_kill_9_of_a_batch_in_new_kernels_ends_its_workers_fork_servers_and_kernels(tiny, slow_template, tmp_path,
+                                                                                   short_tmp_factory):
     # Its own temporary folder: killed, the batch leaves its kernels' connection files and its servers' folders.
-    scratch_root = tmp_path / "tmp"
-    scratch_root.mkdir()
     process = start(slow_template, "--all", "--fresh-kernels", "--data", tiny, "--out", tmp_path / "out",
-                    "--workers", "2", env={**os.environ, "TMPDIR": str(scratch_root)})
+                    "--workers", "2", env={**os.environ, "TMPDIR": str(short_tmp_factory())})
     tree = wait_for_kernels(process, 2, find=forked_kernels)
     process.kill()
     process.communicate(timeout=30)

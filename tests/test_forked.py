@@ -75,7 +75,7 @@ def test_only_this_interpreters_ipykernel_without_pipes_is_forked(cmd, launch, e
     assert forked.forkable(cmd, **launch) is expected
 
 
-def test_the_server_and_its_kernels_end_with_the_process_that_started_them(tmp_path):
+def test_the_server_and_its_kernels_end_with_the_process_that_started_them(tmp_path, short_tmp_factory):
     """A process that ran a forked kernel, killed with the kernel still running: nothing is left."""
     cell = "open('started', 'w').close(); import time; time.sleep(600)"
     code = ("import sys, nbformat, papermill; from analysis.briefing import forked\n"
@@ -86,7 +86,7 @@ def test_the_server_and_its_kernels_end_with_the_process_that_started_them(tmp_p
     # Its own temporary folder: killed, the owner leaves its kernel's connection file and its server's folder.
     owner = subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "out.ipynb")], cwd=tmp_path,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                             env={**os.environ, "TMPDIR": str(tmp_path)})
+                             env={**os.environ, "TMPDIR": str(short_tmp_factory())})
     try:
         wait_for(tmp_path / "started", owner)
         tree = psutil.Process(owner.pid).children(recursive=True)

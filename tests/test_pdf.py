@@ -2,7 +2,6 @@
 
 import html
 import re
-import shutil
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -28,22 +27,20 @@ SECTIONS = ("standing", "users", "events", "market", "region", "peers", "outlook
 
 
 @pytest.fixture(scope="module")
-def temporary():
-    """A private temporary folder, with a short path: a socket's path has 107 bytes at most."""
-    folder = Path(tempfile.mkdtemp(prefix="t-", dir="/tmp"))
-    yield folder
-    shutil.rmtree(folder)
+def printing_tmp(short_tmp_factory):
+    """The temporary folder of this process and of the browser while ``printed`` prints."""
+    return short_tmp_factory()
 
 
 @pytest.fixture(scope="module")
-def printed(tmp_path_factory, temporary):
+def printed(tmp_path_factory, printing_tmp):
     """One real-data briefing in each language with its PDF: {lang: (html, pdf, reader)}; printed
-    with ``temporary`` as the temporary folder of this process and of the browser."""
+    with ``printing_tmp`` as the temporary folder."""
     out = tmp_path_factory.mktemp("pdf")
     result = {}
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TMPDIR", str(temporary))
-        patch.setattr(tempfile, "tempdir", str(temporary))
+        patch.setenv("TMPDIR", str(printing_tmp))
+        patch.setattr(tempfile, "tempdir", str(printing_tmp))
         for lang, platform, region in (("de", "WhatsApp", "Europe"), ("en", "Messenger", "Asia-Pacific")):
             page = run.render_briefing(platform, region, "2017-07-11" if lang == "en" else None, lang, out=out,
                                        pdf=True)
@@ -145,11 +142,11 @@ def test_a_browser_that_does_not_start_fails_with_one_line_and_keeps_the_page(tm
     assert [p.suffix for p in out.glob("messenger--*")] == [".html"]  # the page is kept, no PDF
 
 
-def test_printing_leaves_nothing_in_the_temporary_folder(printed, temporary):
+def test_printing_leaves_nothing_in_the_temporary_folder(printed, printing_tmp):
     """Chromium leaves a folder with its socket in the temporary folder when it ends: the printer
     keeps it, and the browser's profile, in a folder of its own that it removes on close. Only
     the compiled templates, kept for the next run, stay."""
-    assert [p.name for p in temporary.iterdir() if not p.name.startswith("_jinja2-cache-")] == []
+    assert [p.name for p in printing_tmp.iterdir() if not p.name.startswith("_jinja2-cache-")] == []
 
 
 def test_a_printer_that_does_not_start_leaves_no_folder(tmp_path, monkeypatch):
@@ -162,11 +159,15 @@ def test_a_printer_that_does_not_start_leaves_no_folder(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_printer_in_a_temporary_folder_too_long_for_chromium_s_socket_starts(tmp_path, monkeypatch):
+def test_a_printer_in_a_temporary_folder_too_long_for_chromium_s_socket_starts(tmp_path, short_tmp_factory,
+                                                                               monkeypatch):
     from analysis.briefing import pdf
 
     temporary = tmp_path / ("t" * 60)
     temporary.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
-    pdf.Printer().close()  # Chromium started: its socket found a place
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))  # the printer's folder would be in it
+    usual = short_tmp_factory()
+    monkeypatch.setenv("TMPDIR", str(usual))  # the browser's usual temporary folder
+    pdf.Printer().close()  # Chromium started
     assert list(temporary.iterdir()) == []
+    assert [p.name[:len("org.chromium.")] for p in usual.iterdir()] == ["org.chromium."]  # its socket's folder
