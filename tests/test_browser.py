@@ -89,13 +89,15 @@ def site(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def driver():
+def driver(short_tmp_factory):
     options = Options()
     options.binary_location = str(CHROMIUM)
     for argument in ARGUMENTS:
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    chrome = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    # Chromium leaves a folder with its socket in its temporary folder: this one is removed.
+    service = Service(str(CHROMEDRIVER), env={**os.environ, "TMPDIR": str(short_tmp_factory())})
+    chrome = webdriver.Chrome(service=service, options=options)
     chrome.set_page_load_timeout(60)
     yield chrome
     chrome.quit()
