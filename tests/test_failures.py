@@ -6,6 +6,7 @@ the later tests run it as a separate process and kill it, its workers, or its di
 
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -259,6 +260,23 @@ def test_kill_9_of_one_briefing_ends_its_kernel_and_the_next_run_removes_its_fol
     monkeypatch.setattr(tempfile, "tempdir", str(scratch_root))
     assert set(scratch.remove_stale()) >= kernels
     assert not any(folder.exists() for folder in kernels)
+
+
+def browsers(tree) -> list:
+    """The chromedriver and Chromium processes in a process tree."""
+    return [p for p in tree if os.path.basename((_cmdline(p) or [""])[0]) in ("chromedriver", "chromium")]
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None or shutil.which("chromedriver") is None,
+                    reason="needs chromium and chromedriver")
+def test_kill_9_of_one_briefing_with_pdf_ends_its_browser(slow_template, tmp_path, short_tmp_factory):
+    """The browser starts while the notebook runs; killed then, the command leaves no driver or browser."""
+    process = start(slow_template, "--platform", "WhatsApp", "--out", tmp_path / "out", "--pdf",
+                    env={**os.environ, "TMPDIR": str(short_tmp_factory())})
+    tree = wait_for_kernels(process, 2, find=browsers)  # the driver and the browser
+    process.kill()
+    process.communicate(timeout=30)
+    assert_all_ended(tree)
 
 
 def test_a_dead_worker_fails_its_briefing_and_the_others_finish(tiny, slow_template, tmp_path):

@@ -159,6 +159,19 @@ def test_a_printer_that_does_not_start_leaves_no_folder(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_driver_that_does_not_start_ends_the_browser_and_leaves_no_folder(tmp_path, monkeypatch):
+    import psutil
+
+    from analysis.briefing import pdf
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(pdf, "tools", lambda: (str(CHROMIUM), "/bin/false"))
+    with pytest.raises(pdf.PrintFailed, match="^chromedriver did not attach to Chromium: "):
+        pdf.Printer()
+    assert psutil.Process().children(recursive=True) == []  # the browser it started has ended
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_printer_in_a_temporary_folder_too_long_for_chromium_s_socket_starts(tmp_path, short_tmp_factory,
                                                                                monkeypatch):
     from analysis.briefing import pdf
