@@ -159,18 +159,19 @@ def test_a_printer_that_does_not_start_leaves_no_folder(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_driver_that_does_not_start_ends_the_browser_and_leaves_no_folder(tmp_path, monkeypatch):
+def test_a_driver_that_does_not_start_ends_the_browser_and_leaves_no_folder(short_tmp_factory, monkeypatch):
     import psutil
 
     from analysis.briefing import pdf
 
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    temporary = short_tmp_factory()  # short enough for the browser to keep its socket in the printer's folder
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
     monkeypatch.setattr(pdf, "tools", lambda: (str(CHROMIUM), "/bin/false"))
     before = set(psutil.Process().children(recursive=True))  # a parallel run's worker has some
     with pytest.raises(pdf.PrintFailed, match="^chromedriver did not attach to Chromium: "):
         pdf.Printer()
     assert set(psutil.Process().children(recursive=True)) - before == set()  # the browser it started has ended
-    assert list(tmp_path.iterdir()) == []
+    assert list(temporary.iterdir()) == []
 
 
 def test_a_printer_in_a_temporary_folder_too_long_for_chromium_s_socket_starts(tmp_path, short_tmp_factory,
