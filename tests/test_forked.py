@@ -5,7 +5,9 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import nbformat
 import papermill
@@ -18,9 +20,11 @@ from analysis.briefing.kernel import KERNEL_MANAGER
 # What a kernel reports about itself; it also leaves a mark on a module, for the next kernel to find.
 PROBE = """\
 import json, os, sys
+from ipykernel.connect import get_connection_file, get_connection_info
 preloaded = sorted(name for name in ("pandas", "matplotlib", "seaborn") if name in sys.modules)
 import matplotlib.pyplot
 print(json.dumps({"preloaded": preloaded, "cwd": os.getcwd(), "own_session": os.getsid(0) == os.getpid(),
+                  "transport": get_connection_info(unpack=True)["transport"], "connection": get_connection_file(),
                   "backend": matplotlib.get_backend(), "pid": os.getpid(), "variable": os.environ.get("PROBE_VARIABLE"),
                   "marked": hasattr(json, "marked_by_a_kernel"), "names": sorted(n for n in globals() if n[0] != "_")}))
 json.marked_by_a_kernel = True
@@ -60,6 +64,31 @@ def test_kernels_forked_one_after_another_share_nothing(tmp_path, monkeypatch):
     assert first["pid"] != second["pid"]
     assert not first["marked"] and not second["marked"], "a module changed by one kernel is new in the next"
     assert (first["variable"], second["variable"]) == ("first", "second")
+
+
+def test_a_forked_kernel_talks_over_ipc_in_a_private_folder_removed_after_its_run(tmp_path, short_tmp_factory,
+                                                                                   monkeypatch):
+    temporary = short_tmp_factory()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    fork = probe(tmp_path, forked.FORKING_MANAGER)
+    folder = Path(fork["connection"]).parent
+    assert fork["transport"] == "ipc"
+    assert folder.parent == temporary and folder.name.startswith("analysis-kernel-")
+    assert not folder.exists()
+    # the fork server's folder, if this run started the server, stays while the server does
+    assert [p.name for p in temporary.iterdir() if not p.name.startswith("pymp-")] == []
+
+
+def test_the_folder_of_a_forked_kernel_that_died_is_removed_too(tmp_path, short_tmp_factory, monkeypatch):
+    temporary = short_tmp_factory()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import os; os._exit(1)")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    with pytest.raises(Exception, match="[Kk]ernel died"):
+        papermill.execute_notebook(nb, str(tmp_path / "out.ipynb"), kernel_name="python3", progress_bar=False,
+                                   kernel_manager_class=forked.FORKING_MANAGER, start_timeout=60,
+                                   execution_timeout=60)
+    assert [p.name for p in temporary.iterdir() if not p.name.startswith("pymp-")] == []
 
 
 @pytest.mark.parametrize("cmd, launch, expected", [

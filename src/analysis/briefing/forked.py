@@ -22,6 +22,7 @@ import uuid
 
 from jupyter_client.provisioning import LocalProvisioner
 
+from .. import scratch
 from .kernel import PollingKernelManager
 
 SERVER_PRELOAD = ["ipykernel.kernelapp", "analysis.briefing.content", "analysis.charts", "IPython.display"]
@@ -121,11 +122,27 @@ class ForkingProvisioner(LocalProvisioner):
 
 
 class ForkingKernelManager(PollingKernelManager):
-    """A ``PollingKernelManager`` whose kernels are forked (see ``ForkingProvisioner``)."""
+    """A ``PollingKernelManager`` whose kernels are forked (see ``ForkingProvisioner``) and, as a
+    warm kernel, talk over IPC sockets in a private folder (see ``scratch``): no TCP port two
+    kernels could both pick, no warning about unencrypted TCP, and the connection file in a
+    folder that the next run removes if this process is killed."""
+
+    _folder = None  # the kernel's private folder, while it has one
 
     async def _async_pre_start_kernel(self, **kwargs):
         if self.provisioner is None:  # not None on restarts
             self.kernel_id = self.kernel_id or kwargs.pop("kernel_id", None) or str(uuid.uuid4())
             self.provisioner = ForkingProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
                                                   parent=self)
+            self._folder = scratch.make("kernel")
+            self.transport, self.ip = "ipc", os.path.join(self._folder, "k")
+            self.connection_file = os.path.join(self._folder, "connection.json")
         return await super()._async_pre_start_kernel(**kwargs)
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart and self._folder is not None:
+            scratch.remove(self._folder)
+            self._folder = None
+
+    cleanup_resources = _async_cleanup_resources  # what papermill calls (the base class binds its own)
