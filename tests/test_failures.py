@@ -262,9 +262,11 @@ def test_kill_9_of_one_briefing_ends_its_kernel_and_the_next_run_removes_its_fol
     assert not any(folder.exists() for folder in kernels)
 
 
-def browsers(tree) -> list:
-    """The chromedriver and Chromium processes in a process tree."""
-    return [p for p in tree if os.path.basename((_cmdline(p) or [""])[0]) in ("chromedriver", "chromium")]
+def driver_and_browser(tree) -> list:
+    """The chromedriver and Chromium processes in a process tree, once both run."""
+    found = [(p, name) for p in tree if (name := os.path.basename((_cmdline(p) or [""])[0]))
+             in ("chromedriver", "chromium")]
+    return [p for p, _ in found] if {name for _, name in found} == {"chromedriver", "chromium"} else []
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None or shutil.which("chromedriver") is None,
@@ -273,7 +275,7 @@ def test_kill_9_of_one_briefing_with_pdf_ends_its_browser(slow_template, tmp_pat
     """The browser starts while the notebook runs; killed then, the command leaves no driver or browser."""
     process = start(slow_template, "--platform", "WhatsApp", "--out", tmp_path / "out", "--pdf",
                     env={**os.environ, "TMPDIR": str(short_tmp_factory())})
-    tree = wait_for_kernels(process, 2, find=browsers)  # the driver and the browser
+    tree = wait_for_kernels(process, 2, find=driver_and_browser)
     process.kill()
     process.communicate(timeout=30)
     assert_all_ended(tree)
