@@ -5,7 +5,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import papermill
 import psutil
 import pytest
 
+from analysis import scratch
 from analysis.briefing import forked
 from analysis.briefing.kernel import KERNEL_MANAGER
 
@@ -66,29 +66,28 @@ def test_kernels_forked_one_after_another_share_nothing(tmp_path, monkeypatch):
     assert (first["variable"], second["variable"]) == ("first", "second")
 
 
-def test_a_forked_kernel_talks_over_ipc_in_a_private_folder_removed_after_its_run(tmp_path, short_tmp_factory,
-                                                                                   monkeypatch):
-    temporary = short_tmp_factory()
-    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+def test_a_forked_kernel_talks_over_ipc_in_a_private_folder_removed_after_its_run(tmp_path):
     fork = probe(tmp_path, forked.FORKING_MANAGER)
     folder = Path(fork["connection"]).parent
     assert fork["transport"] == "ipc"
-    assert folder.parent == temporary and folder.name.startswith("analysis-kernel-")
-    assert not folder.exists()
-    # the fork server's folder, if this run started the server, stays while the server does
-    assert [p.name for p in temporary.iterdir() if not p.name.startswith("pymp-")] == []
+    assert folder.name.startswith(f"{scratch.PREFIX}kernel-") and not folder.exists()
 
 
-def test_the_folder_of_a_forked_kernel_that_died_is_removed_too(tmp_path, short_tmp_factory, monkeypatch):
-    temporary = short_tmp_factory()
-    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+def test_the_folder_of_a_forked_kernel_that_died_is_removed_too(tmp_path, monkeypatch):
+    made = []
+
+    def make(kind, make=scratch.make):
+        made.append(make(kind))
+        return made[-1]
+
+    monkeypatch.setattr(scratch, "make", make)
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import os; os._exit(1)")])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     with pytest.raises(Exception, match="[Kk]ernel died"):
         papermill.execute_notebook(nb, str(tmp_path / "out.ipynb"), kernel_name="python3", progress_bar=False,
                                    kernel_manager_class=forked.FORKING_MANAGER, start_timeout=60,
                                    execution_timeout=60)
-    assert [p.name for p in temporary.iterdir() if not p.name.startswith("pymp-")] == []
+    assert len(made) == 1 and not made[0].exists()
 
 
 @pytest.mark.parametrize("cmd, launch, expected", [
