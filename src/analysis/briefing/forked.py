@@ -23,7 +23,7 @@ import uuid
 from jupyter_client.provisioning import LocalProvisioner
 
 from .. import scratch
-from .kernel import PollingKernelManager
+from .kernel import PollingKernelManager, private_sockets
 
 SERVER_PRELOAD = ["ipykernel.kernelapp", "analysis.briefing.content", "analysis.charts", "IPython.display"]
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"  # ipykernel's default for matplotlib
@@ -135,8 +135,8 @@ class ForkingKernelManager(PollingKernelManager):
             self.provisioner = ForkingProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
                                                   parent=self)
             self._folder = scratch.make("kernel")
-            self.transport, self.ip = "ipc", os.path.join(self._folder, "k")
-            self.connection_file = os.path.join(self._folder, "connection.json")
+            for name, value in private_sockets(self._folder).items():
+                self.set_trait(name, value)
         return await super()._async_pre_start_kernel(**kwargs)
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:

@@ -73,6 +73,13 @@ class PollingKernelManager(AsyncKernelManager):
         await super().shutdown_kernel(now=now, restart=restart)
 
 
+def private_sockets(folder) -> dict:
+    """A kernel manager's settings for IPC sockets and a connection file in ``folder``: no TCP port
+    two kernels could both pick, and no warning about unencrypted TCP."""
+    return {"transport": "ipc", "ip": os.path.join(folder, "k"),
+            "connection_file": os.path.join(folder, "connection.json")}
+
+
 class KernelFailure(RuntimeError):
     """A run did not finish: it passed its time limit or its kernel died (the kernel was replaced)."""
 
@@ -201,12 +208,8 @@ class WarmKernel:
     def _launch(self) -> None:
         """Start the kernel process; it imports and listens while this process goes on."""
         _LIVE.add(self)
-        # IPC sockets in a private folder: no TCP port two kernels could both pick, and no
-        # warning about unencrypted TCP.
         self._folder = str(scratch.make("kernel"))
-        self._km = PollingKernelManager(kernel_name=KERNEL_NAME, transport="ipc",
-                                      ip=os.path.join(self._folder, "k"),
-                                      connection_file=os.path.join(self._folder, "connection.json"))
+        self._km = PollingKernelManager(kernel_name=KERNEL_NAME, **private_sockets(self._folder))
         # The kernel imports ``preload`` as it starts, without waiting for this process to ask.
         preparing = f"__import__('analysis.briefing.kernelstate').briefing.kernelstate.prepare({self.preload!r})"
         try:
