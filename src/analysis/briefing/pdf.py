@@ -113,7 +113,7 @@ class Printer:
                 stdin=subprocess.DEVNULL, stdout=output, stderr=output, env=environment, **ending)
         listening = profile / "DevToolsActivePort"  # the port, a line break, the browser's path
         deadline = time.monotonic() + START_TIMEOUT
-        while "\n" not in (listening.read_text(encoding="utf-8") if listening.is_file() else ""):
+        while "\n" not in (written := listening.read_text(encoding="utf-8") if listening.is_file() else ""):
             if self._browser.poll() is not None:
                 last = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-1:]
                 raise PrintFailed(f"Chromium did not start: it exited with status {self._browser.returncode}"
@@ -121,7 +121,7 @@ class Printer:
             if time.monotonic() > deadline:
                 raise PrintFailed(f"Chromium did not start within {START_TIMEOUT} s")
             time.sleep(0.01)
-        return int(listening.read_text(encoding="utf-8").split()[0])
+        return int(written.split()[0])
 
     def print(self, page: Path, pdf: Path, title: str) -> Path:
         """Print the HTML file ``page`` to ``pdf`` (written whole or not at all), with ``title`` and
