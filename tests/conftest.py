@@ -1,5 +1,5 @@
-"""Shared fixtures: the real data folder and writable copies of it, temporary folders with short
-paths; the order in which a parallel run starts the modules."""
+"""Shared fixtures: the real data folder and writable copies of it, a one-platform dataset,
+temporary folders with short paths; the order in which a parallel run starts the modules."""
 
 import csv
 import shutil
@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import analysis
+from factory import BASE, make_dataset
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -54,6 +55,14 @@ def data_copy(tmp_path):
     target = tmp_path / "data"
     shutil.copytree(DATA, target)
     return target
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    """A dataset whose grid is one platform times the six region foci."""
+    folder = tmp_path_factory.mktemp("tiny") / "data"
+    make_dataset(folder, stages=[row for row in BASE["stages"] if row[0] == "Telegram"])
+    return folder
 
 
 @pytest.fixture(scope="session")

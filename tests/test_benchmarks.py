@@ -16,7 +16,6 @@ import pytest
 import analysis
 import analysis.data
 from analysis.briefing import batch as briefing_batch
-from factory import BASE, make_dataset
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
@@ -42,14 +41,6 @@ def startup():
 @pytest.fixture(scope="module")
 def load():
     return script("load")
-
-
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    """A dataset whose grid is one platform times the six region foci."""
-    folder = tmp_path_factory.mktemp("tiny") / "data"
-    make_dataset(folder, stages=[row for row in BASE["stages"] if row[0] == "Telegram"])
-    return folder
 
 
 # --- batch.py --------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from pathlib import Path
 import papermill
 import psutil
 import pytest
-from factory import BASE, make_dataset, run_main, template_with
+from factory import make_dataset, run_main, template_with
 
 from analysis import scratch
 from analysis.briefing import run
@@ -149,14 +149,6 @@ def test_a_read_only_output_folder_is_refused_before_any_kernel(tmp_path, monkey
 
 
 # --- the command as a separate process ---------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    """A dataset whose grid is one platform times the six region foci."""
-    folder = tmp_path_factory.mktemp("tiny") / "data"
-    make_dataset(folder, stages=[row for row in BASE["stages"] if row[0] == "Telegram"])
-    return folder
 
 
 @pytest.fixture(scope="module")

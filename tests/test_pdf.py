@@ -17,7 +17,7 @@ import pypdf  # noqa: E402
 
 from analysis import labels  # noqa: E402
 from analysis.briefing import batch, run  # noqa: E402
-from factory import BASE, make_dataset  # noqa: E402
+from factory import make_dataset  # noqa: E402
 
 # It renders and prints briefings: a parallel run starts it before the quick modules.
 pytestmark = pytest.mark.early(2)
@@ -110,12 +110,10 @@ def test_no_chart_is_split_across_pages(printed, lang):
     assert sum(len(sheet.images) for sheet in reader.pages) == charts  # a split chart is drawn on two pages
 
 
-def test_a_batch_prints_every_page_once_with_one_browser(tmp_path):
+def test_a_batch_prints_every_page_once_with_one_browser(tiny, tmp_path):
     """In one language (both are printed by the tests above), for one platform: 6 pages."""
-    folder = tmp_path / "data"
-    make_dataset(folder, stages=[row for row in BASE["stages"] if row[0] == "Telegram"])
     out = tmp_path / "reports"
-    first = batch.render_all(out, workers=2, data=folder, progress=False, pdf=True, languages=["de"])
+    first = batch.render_all(out, workers=2, data=tiny, progress=False, pdf=True, languages=["de"])
     assert len(first.manifest) == 6
     assert not first.failed
     pdfs = sorted(out.glob("*.pdf"))
@@ -124,7 +122,7 @@ def test_a_batch_prints_every_page_once_with_one_browser(tmp_path):
     index = first.index.read_text(encoding="utf-8")
     assert index.count(">PDF</a>") == len(first.manifest)
     printed_at = {p.name: p.stat().st_mtime_ns for p in pdfs}
-    again = batch.render_all(out, workers=2, data=folder, progress=False, pdf=True, languages=["de"])
+    again = batch.render_all(out, workers=2, data=tiny, progress=False, pdf=True, languages=["de"])
     assert {e["status"] for e in again.manifest} == {"skipped"}
     assert {p.name: p.stat().st_mtime_ns for p in out.glob("*.pdf")} == printed_at  # up to date: not printed again
 
