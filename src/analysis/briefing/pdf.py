@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import os
 import shutil
@@ -20,7 +21,7 @@ from ..params import BriefingParameterError
 INSTALL = "apt-get install chromium chromium-driver (Debian/Ubuntu)"
 LOAD_TIMEOUT = 60  # seconds a page may take to load
 START_TIMEOUT = 60  # seconds Chromium may take to start
-CLOSE_TIMEOUT = 10  # seconds Chromium may take to end once asked
+CLOSE_TIMEOUT = 10  # seconds Chromium may take to end once killed
 A4_INCHES = (8.27, 11.69)
 # Chromium's own arguments: no window, no network (a page loads nothing from outside), no first-run work.
 ARGUMENTS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -110,7 +111,8 @@ class Printer:
         with open(log, "wb") as output:
             self._browser = subprocess.Popen(
                 [chromium, *ARGUMENTS, "--remote-debugging-port=0", f"--user-data-dir={profile}", "about:blank"],
-                stdin=subprocess.DEVNULL, stdout=output, stderr=output, env=environment, **ending)
+                stdin=subprocess.DEVNULL, stdout=output, stderr=output, env=environment, process_group=0,
+                **ending)
         listening = profile / "DevToolsActivePort"  # the port, a line break, the browser's path
         deadline = time.monotonic() + START_TIMEOUT
         while "\n" not in (written := listening.read_text(encoding="utf-8") if listening.is_file() else ""):
@@ -143,18 +145,17 @@ class Printer:
         return write_atomic(pdf, base64.b64decode(printed["data"]))
 
     def close(self) -> None:
-        """End chromedriver and the browser, and remove their folder."""
+        """End chromedriver and the browser with all its processes, and remove their folder."""
         try:
             if self._driver is not None:
                 self._driver.quit()  # ends chromedriver, not the browser it attached to
         finally:
-            if self._browser is not None and self._browser.poll() is None:
-                self._browser.terminate()
-                try:
-                    self._browser.wait(timeout=CLOSE_TIMEOUT)
-                except subprocess.TimeoutExpired:
-                    self._browser.kill()
-                    self._browser.wait(timeout=CLOSE_TIMEOUT)
+            if self._browser is not None:
+                # Its own process group: the browser's helper processes outlive it for a moment and
+                # may still write into the profile, which is removed next; nothing in it is kept.
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self._browser.pid, signal.SIGKILL)
+                self._browser.wait(timeout=CLOSE_TIMEOUT)
             scratch.remove(self._folder)
 
     def __enter__(self):
